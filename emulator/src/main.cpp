@@ -1,0 +1,29 @@
+#include <iostream>
+
+#include "calloutemu/emulator/callout_source.h"
+#include "calloutemu/emulator/exit_codes.h"
+#include "calloutemu/emulator/load_only_run.h"
+#include "calloutemu/emulator/logging.h"
+#include "calloutemu/emulator/options.h"
+
+int main(int argc, char* argv[]) {
+  using namespace calloutemu::emulator;
+  auto invocation = parse_command_line(argc, argv);
+  if (!invocation) {
+    std::cerr << "calloutemu: error: " << invocation.error().message << '\n';
+    return kExitUsage;
+  }
+  if (invocation->action != Invocation::Action::run) {
+    std::cout << invocation->text;
+    return kExitOk;
+  }
+  const Options& options = invocation->options;
+  auto log = make_stderr_logger(options.log_level);
+
+  auto config = read_callout_config(options);
+  if (!config) {
+    log->error("{}", config.error().message);
+    return kExitUsage;
+  }
+  return run_load_only(options, *config, *log, std::cout);
+}

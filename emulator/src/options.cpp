@@ -1,0 +1,201 @@
+#include "calloutemu/emulator/options.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "calloutemu/emulator/version.h"
+
+namespace calloutemu::emulator {
+namespace po = boost::program_options;
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: calloutemu [options]\n"
+    "Loads a Microsoft DHCP Server callout DLL chain as the server does.\n"
+    "With no capture given, it loads the chain, sends START then STOP, prints\n"
+    "which DLL was loaded and its hook table, and exits.\n";
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 ok; 1 bad usage, config or input file; 2 callouts listed but\n"
+    "none could be loaded; 3 a hook crashed or threw.\n";
+
+struct Descriptions {
+  po::options_description command_line_only{"General"};
+  po::options_description shared{"Callout DLLs (also accepted in the --config file)"};
+  po::options_description logging{"Logging (also accepted in the --config file)"};
+};
+
+void describe(Descriptions& d) {
+  d.command_line_only.add_options()("help,h", "show this help and exit")(
+      "version", "show the version and exit")(
+      "config,c", po::value<std::string>()->value_name("FILE"),
+      "read options from FILE (name = value lines; the command line wins)");
+  d.shared.add_options()("dlls", po::value<std::vector<std::string>>()->value_name("A,B,..."),
+                         "callout DLLs, as CalloutDlls would list them (repeatable)")(
+      "reg-file", po::value<std::string>()->value_name("FILE"),
+      "read CalloutDlls and CalloutEnabled from a regedit export (.reg)")(
+      "registry", po::bool_switch(), "read them from the real registry key (Windows builds)")(
+      "profile", po::value<std::string>()->value_name("NAME")->default_value("documented"),
+      "fidelity profile: documented or legacy")("load-order",
+                                                po::value<std::string>()->value_name("ORDER"),
+                                                "alphabetical or listed (default: the profile's)");
+  d.logging.add_options()("verbose,v", po::bool_switch(), "log debug messages too")(
+      "quiet,q", po::bool_switch(), "log errors only")(
+      "log-level", po::value<std::string>()->value_name("LEVEL"),
+      "trace, debug, info, warning, error or off (default info)");
+}
+
+Result<std::optional<std::string>> read_config_text(const po::variables_map& values) {
+  if (!values.count("config")) {
+    return std::optional<std::string>();
+  }
+  const auto& path = values["config"].as<std::string>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(path + ": cannot read: " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::optional<std::string>(text.str());
+}
+
+// Names where a value came from, for error messages: "--profile" or "run.ini: profile".
+class OptionOrigin {
+ public:
+  OptionOrigin(const po::variables_map& command_line, std::string config_path)
+      : command_line_(command_line), config_path_(std::move(config_path)) {}
+  std::string operator()(const std::string& name) const {
+    const bool on_command_line = command_line_.count(name) && !command_line_[name].defaulted();
+    if (on_command_line || config_path_.empty()) {
+      return "--" + name;
+    }
+    return config_path_ + ": " + name;
+  }
+
+ private:
+  const po::variables_map& command_line_;
+  std::string config_path_;
+};
+
+Result<spdlog::level::level_enum> parse_log_level(const po::variables_map& values,
+                                                  const OptionOrigin& origin) {
+  if (values.count("log-level")) {
+    const auto& text = values["log-level"].as<std::string>();
+    if (text == "warn") {
+      return spdlog::level::warn;
+    }
+    const auto level = spdlog::level::from_str(text);
+    if (level == spdlog::level::off && text != "off") {
+      return make_error(origin("log-level") + ": '" + text +
+                        "' is not trace, debug, info, warning, error or off");
+    }
+    return level;
+  }
+  if (values["verbose"].as<bool>() && values["quiet"].as<bool>()) {
+    return make_error("-v and -q cannot be used together");
+  }
+  if (values["verbose"].as<bool>()) {
+    return spdlog::level::debug;
+  }
+  if (values["quiet"].as<bool>()) {
+    return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+Result<Options> to_options(const po::variables_map& values, const OptionOrigin& origin) {
+  Options options;
+  if (values.count("dlls")) {
+    options.dlls = values["dlls"].as<std::vector<std::string>>();
+  }
+  if (values.count("reg-file")) {
+    options.reg_file = values["reg-file"].as<std::string>();
+  }
+  options.registry = values["registry"].as<bool>();
+
+  const auto& profile = values["profile"].as<std::string>();
+  const auto parsed_profile = parse_profile(profile);
+  if (!parsed_profile) {
+    return make_error(origin("profile") + ": '" + profile + "' is not documented or legacy");
+  }
+  options.profile = *parsed_profile;
+  if (values.count("load-order")) {
+    const auto& order = values["load-order"].as<std::string>();
+    options.load_order = loader::parse_load_order(order);
+    if (!options.load_order) {
+      return make_error(origin("load-order") + ": '" + order + "' is not alphabetical or listed");
+    }
+  }
+  auto level = parse_log_level(values, origin);
+  if (!level) {
+    return level.error();
+  }
+  options.log_level = *level;
+  return options;
+}
+
+}  // namespace
+
+Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
+  Descriptions d;
+  describe(d);
+  po::options_description everything;
+  everything.add(d.command_line_only).add(d.shared).add(d.logging);
+  po::options_description in_config_file;
+  in_config_file.add(d.shared).add(d.logging);
+
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(everything).run(), values);
+  } catch (const po::error& error) {
+    return make_error(error.what());
+  }
+
+  Invocation invocation;
+  if (values.count("help")) {
+    std::ostringstream text;
+    text << kUsage << '\n' << everything << '\n' << kExitCodes;
+    invocation.action = Invocation::Action::help;
+    invocation.text = text.str();
+    return invocation;
+  }
+  if (values.count("version")) {
+    invocation.action = Invocation::Action::version;
+    invocation.text = std::string("calloutemu ") + kVersion + '\n';
+    return invocation;
+  }
+
+  const po::variables_map command_line = values;
+  auto config_text = read_config_text(values);
+  if (!config_text) {
+    return config_text.error();
+  }
+  const std::string config_path = values.count("config") ? values["config"].as<std::string>() : "";
+  if (*config_text) {
+    const auto& path = config_path;
+    std::istringstream stream(**config_text);
+    try {
+      po::store(po::parse_config_file(stream, in_config_file), values);
+    } catch (const po::error& error) {
+      return make_error(path + ": " + error.what());
+    }
+  }
+  try {
+    po::notify(values);
+  } catch (const po::error& error) {
+    return make_error(error.what());
+  }
+
+  auto options = to_options(values, OptionOrigin(command_line, config_path));
+  if (!options) {
+    return options.error();
+  }
+  invocation.options = std::move(options).value();
+  return invocation;
+}
+
+}  // namespace calloutemu::emulator

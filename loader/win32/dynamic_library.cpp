@@ -1,0 +1,58 @@
+#include "calloutemu/loader/dynamic_library.h"
+
+#include <windows.h>
+
+#include <utility>
+
+#include "calloutemu/loader/text_encoding.h"
+#include "win32_error.h"
+
+namespace calloutemu::loader {
+
+Result<DynamicLibrary> DynamicLibrary::open(const std::string& name) {
+  auto wide = utf8_to_utf16(name);
+  if (!wide) {
+    return wide.error();
+  }
+  const std::wstring path(wide->begin(), wide->end());
+  HMODULE module = LoadLibraryW(path.c_str());
+  if (module == nullptr) {
+    return make_error(describe_win32_error(GetLastError()));
+  }
+  return DynamicLibrary(reinterpret_cast<void*>(module));
+}
+
+DynamicLibrary::DynamicLibrary(DynamicLibrary&& other) noexcept
+    : handle_(std::exchange(other.handle_, nullptr)) {}
+
+DynamicLibrary& DynamicLibrary::operator=(DynamicLibrary&& other) noexcept {
+  if (this != &other) {
+    close();
+    handle_ = std::exchange(other.handle_, nullptr);
+  }
+  return *this;
+}
+
+DynamicLibrary::~DynamicLibrary() {
+  close();
+}
+
+Result<void*> DynamicLibrary::symbol(const char* name) const {
+  if (handle_ == nullptr) {
+    return make_error("library is not loaded");
+  }
+  FARPROC address = GetProcAddress(static_cast<HMODULE>(handle_), name);
+  if (address == nullptr) {
+    return make_error(describe_win32_error(GetLastError()));
+  }
+  return reinterpret_cast<void*>(address);
+}
+
+void DynamicLibrary::close() {
+  if (handle_ != nullptr) {
+    FreeLibrary(static_cast<HMODULE>(handle_));
+    handle_ = nullptr;
+  }
+}
+
+}  // namespace calloutemu::loader

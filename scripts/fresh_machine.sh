@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for calloutemu, builds it, then either runs it
+# on a bundled sample callout (demo) or runs the whole test suite (test), once
+# in the normal build and once under AddressSanitizer and UBSan.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  demo | test) ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 1
+    ;;
+esac
+cd "$(dirname "$0")/.."
+
+packages=(cmake ninja-build g++ pkg-config libboost-program-options-dev libspdlog-dev
+          libgtest-dev libgmock-dev nlohmann-json3-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc)
+build() {  # build DIR [cmake options...]
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+if [ "$mode" = demo ]; then
+  build build -DCALLOUTEMU_BUILD_TESTS=OFF
+  record=build/demo-record.jsonl
+  rm -f "$record"
+  echo "== calloutemu --dlls build/fixtures/callouts/recorder.so"
+  CALLOUT_RECORD=$record build/emulator/calloutemu --dlls build/fixtures/callouts/recorder.so
+  echo "== what the recorder callout saw ($record)"
+  cat "$record"
+  exit 0
+fi
+
+build build
+ctest --test-dir build --output-on-failure -j "$jobs"
+build build-asan -DCALLOUTEMU_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
