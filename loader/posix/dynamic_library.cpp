@@ -4,8 +4,6 @@
 #include <link.h>
 #include <sys/stat.h>
 
-#include <utility>
-
 namespace calloutemu::loader {
 namespace {
 
@@ -38,21 +36,6 @@ Result<DynamicLibrary> DynamicLibrary::open(const std::string& name) {
   return DynamicLibrary(handle);
 }
 
-DynamicLibrary::DynamicLibrary(DynamicLibrary&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)) {}
-
-DynamicLibrary& DynamicLibrary::operator=(DynamicLibrary&& other) noexcept {
-  if (this != &other) {
-    close();
-    handle_ = std::exchange(other.handle_, nullptr);
-  }
-  return *this;
-}
-
-DynamicLibrary::~DynamicLibrary() {
-  close();
-}
-
 Result<void*> DynamicLibrary::symbol(const char* name) const {
   if (handle_ == nullptr) {
     return make_error("library is not loaded");
@@ -77,11 +60,8 @@ Result<void*> DynamicLibrary::symbol(const char* name) const {
   return address;
 }
 
-void DynamicLibrary::close() {
-  if (handle_ != nullptr) {
-    dlclose(handle_);
-    handle_ = nullptr;
-  }
+void DynamicLibrary::release(void* handle) {
+  dlclose(handle);
 }
 
 }  // namespace calloutemu::loader

@@ -7,7 +7,6 @@
 #include <cassert>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <vector>
 
 namespace calloutemu::loader {
@@ -157,17 +156,9 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
     return describe(t_state.info);
   }
   t_state.jump = &jump;
-  try {
-    fn(context);
-  } catch (const std::exception& error) {
-    t_state.jump = nullptr;
-    return Fault{std::string("C++ exception: ") + error.what(), 0, 0};
-  } catch (...) {
-    t_state.jump = nullptr;
-    return Fault{"C++ exception of unknown type", 0, 0};
-  }
+  auto fault = call_catching_exceptions(fn, context);
   t_state.jump = nullptr;
-  return std::nullopt;
+  return fault;
 }
 
 }  // namespace calloutemu::loader

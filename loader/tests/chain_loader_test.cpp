@@ -4,11 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "fixtures.h"
 #include "json_lines.h"
+#include "scoped_env.h"
 #include "temp_dir.h"
 
 namespace calloutemu::loader {
@@ -19,12 +19,6 @@ using ::testing::ElementsAre;
 
 class ChainLoaderTest : public ::testing::Test {
  protected:
-  void SetUp() override { setenv("CALLOUT_RECORD", record_.c_str(), 1); }
-  void TearDown() override {
-    unsetenv("CALLOUT_RECORD");
-    unsetenv("CALLOUT_ENTRYCRASH");
-  }
-
   // A copy of a fixture under another name, in the test's directory.
   std::string copy_of(const std::string& fixture, const std::string& name) {
     const auto path = dir_ / name;
@@ -37,6 +31,7 @@ class ChainLoaderTest : public ::testing::Test {
   test::TempDir dir_;
   FaultTrap trap_;
   std::filesystem::path record_ = dir_ / "record.jsonl";
+  test::ScopedEnv record_env_{"CALLOUT_RECORD", record_.string()};
 };
 
 TEST_F(ChainLoaderTest, FirstDllTakesTheChainAndGetsTheRestAsChainDlls) {
@@ -83,7 +78,7 @@ TEST_F(ChainLoaderTest, LastDllGetsAnEmptyChainDllsListNotNull) {
 }
 
 TEST_F(ChainLoaderTest, FallsThroughEveryKindOfFailureToTheNextDll) {
-  setenv("CALLOUT_ENTRYCRASH", "segv", 1);
+  test::ScopedEnv crash_mode("CALLOUT_ENTRYCRASH", "segv");
   const std::vector<std::string> names{
       (dir_ / "missing.so").string(), callout_path("noexport").string(),
       callout_path("entryfails").string(), callout_path("entrycrash").string(),
@@ -115,7 +110,7 @@ TEST_F(ChainLoaderTest, FallsThroughEveryKindOfFailureToTheNextDll) {
 }
 
 TEST_F(ChainLoaderTest, AnEntryThatAbortsIsSkipped) {
-  setenv("CALLOUT_ENTRYCRASH", "abort", 1);
+  test::ScopedEnv crash_mode("CALLOUT_ENTRYCRASH", "abort");
   auto load = load_callout_chain({callout_path("entrycrash").string()}, trap_);
   ASSERT_EQ(load.attempts.size(), 1u);
   EXPECT_EQ(load.attempts[0].outcome, AttemptOutcome::entry_crashed);

@@ -2,8 +2,6 @@
 
 #include <windows.h>
 
-#include <utility>
-
 #include "calloutemu/loader/text_encoding.h"
 #include "win32_error.h"
 
@@ -22,21 +20,6 @@ Result<DynamicLibrary> DynamicLibrary::open(const std::string& name) {
   return DynamicLibrary(reinterpret_cast<void*>(module));
 }
 
-DynamicLibrary::DynamicLibrary(DynamicLibrary&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)) {}
-
-DynamicLibrary& DynamicLibrary::operator=(DynamicLibrary&& other) noexcept {
-  if (this != &other) {
-    close();
-    handle_ = std::exchange(other.handle_, nullptr);
-  }
-  return *this;
-}
-
-DynamicLibrary::~DynamicLibrary() {
-  close();
-}
-
 Result<void*> DynamicLibrary::symbol(const char* name) const {
   if (handle_ == nullptr) {
     return make_error("library is not loaded");
@@ -48,11 +31,8 @@ Result<void*> DynamicLibrary::symbol(const char* name) const {
   return reinterpret_cast<void*>(address);
 }
 
-void DynamicLibrary::close() {
-  if (handle_ != nullptr) {
-    FreeLibrary(static_cast<HMODULE>(handle_));
-    handle_ = nullptr;
-  }
+void DynamicLibrary::release(void* handle) {
+  FreeLibrary(static_cast<HMODULE>(handle));
 }
 
 }  // namespace calloutemu::loader

@@ -4,7 +4,6 @@
 
 #include <cassert>
 #include <cstdio>
-#include <exception>
 
 namespace calloutemu::loader {
 namespace {
@@ -119,17 +118,9 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
     return describe(t_state.record);
   }
   t_state.armed = true;
-  try {
-    fn(context);
-  } catch (const std::exception& error) {
-    t_state.armed = false;
-    return Fault{std::string("C++ exception: ") + error.what(), 0, 0};
-  } catch (...) {
-    t_state.armed = false;
-    return Fault{"C++ exception of unknown type", 0, 0};
-  }
+  auto fault = call_catching_exceptions(fn, context);
   t_state.armed = false;
-  return std::nullopt;
+  return fault;
 }
 
 }  // namespace calloutemu::loader

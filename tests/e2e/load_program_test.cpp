@@ -196,6 +196,31 @@ TEST_F(LoadProgramTest, NothingLoadableExitsTwo) {
   EXPECT_TRUE(records().empty());
 }
 
+TEST_F(LoadProgramTest, ACrashInStartIsReportedAndTheRunGoesOnToStopAndExitsThree) {
+  copy("crash", "crash.so");
+  const auto result = run({"--dlls", "crash.so"}, {{"CALLOUT_CRASH_HOOK", "Control"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("Control(START): crashed: SIGSEGV (address not mapped) at "
+                        "address 0x10\nControl(STOP): returned 0\nunloaded: crash.so\n"));
+  EXPECT_THAT(result.err, HasSubstr("error: Control(START) in crash.so crashed: SIGSEGV"));
+}
+
+TEST_F(LoadProgramTest, AnAbortInStopExitsThree) {
+  copy("crash", "crash.so");
+  const auto result = run({"--dlls", "crash.so"}, {{"CALLOUT_CRASH_HOOK", "Control"},
+                                                   {"CALLOUT_CRASH_CALL", "2"},
+                                                   {"CALLOUT_CRASH_KIND", "abort"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Control(START): returned 0\nControl(STOP): crashed: SIGABRT"));
+}
+
+TEST_F(LoadProgramTest, ACrashFixtureThatDoesNotCrashExitsZero) {
+  copy("crash", "crash.so");
+  const auto result = run({"--dlls", "crash.so"}, {{"CALLOUT_CRASH_HOOK", "NewPkt"}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
 TEST_F(LoadProgramTest, RegFileWithCalloutEnabledZeroLoadsNothingAndSaysSo) {
   copy("recorder", "recorder.so");
   write_text_file(

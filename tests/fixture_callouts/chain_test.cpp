@@ -10,41 +10,25 @@
 #include "fixture_test_support.h"
 #include "fixtures.h"
 #include "json_lines.h"
-#include "temp_dir.h"
 
 namespace calloutemu::test {
 namespace {
 
 using loader::AttemptOutcome;
-using loader::ChainLoad;
-using loader::FaultTrap;
 using loader::load_callout_chain;
 using nlohmann::json;
 
-class ChainTest : public ::testing::Test {
+class ChainTest : public LoadedCalloutTest {
  protected:
-  void TearDown() override {
-    if (load_.callout) {
-      load_.callout->stop_and_unload(trap_);
-    }
-  }
-
   const DHCP_CALLOUT_TABLE& table() const { return load_.callout->table(); }
-
-  std::vector<json> records() const { return read_json_lines(record_); }
 
   // The hooks one child saw, in order.
   std::vector<std::string> hooks_of(const std::string& dll) const {
     return hook_names(records_of(records(), dll));
   }
 
-  TempDir dir_;
-  std::filesystem::path record_ = dir_ / "record.jsonl";
-  ScopedEnv record_env_{"CALLOUT_RECORD", record_.string()};
   std::string first_ = copy_callout(dir_, "recorder", "first.so");
   std::string second_ = copy_callout(dir_, "recorder", "second.so");
-  FaultTrap trap_;
-  ChainLoad load_;
 };
 
 TEST_F(ChainTest, LoadsEveryChildWithAnEmptyChainAndForwardsStartAndStop) {
@@ -75,15 +59,10 @@ TEST_F(ChainTest, LoadsEveryChildWithAnEmptyChainAndForwardsStartAndStop) {
                             {"Reserved", "0x0"}}));
 
   // The children set every hook, so the chain does too; never the reserved two.
-  EXPECT_NE(table().DhcpNewPktHook, nullptr);
-  EXPECT_NE(table().DhcpPktDropHook, nullptr);
-  EXPECT_NE(table().DhcpPktSendHook, nullptr);
-  EXPECT_NE(table().DhcpAddressDelHook, nullptr);
-  EXPECT_NE(table().DhcpAddressOfferHook, nullptr);
-  EXPECT_NE(table().DhcpHandleOptionsHook, nullptr);
-  EXPECT_NE(table().DhcpDeleteClientHook, nullptr);
-  EXPECT_EQ(table().DhcpExtensionHook, nullptr);
-  EXPECT_EQ(table().DhcpReservedHook, nullptr);
+  EXPECT_EQ(set_hooks(table()), (std::vector<std::string>{
+                                    "DhcpControlHook", "DhcpNewPktHook", "DhcpPktDropHook",
+                                    "DhcpPktSendHook", "DhcpAddressDelHook", "DhcpAddressOfferHook",
+                                    "DhcpHandleOptionsHook", "DhcpDeleteClientHook"}));
 
   load_.callout->stop_and_unload(trap_);
   load_.callout.reset();
@@ -103,6 +82,17 @@ struct PacketRun {
   void* context = nullptr;
   BOOL process = TRUE;
   void* reserved = nullptr;
+
+  // Points packet at bytes and passes it through NewPkt.
+  void new_pkt(const DHCP_CALLOUT_TABLE& hooks) {
+    packet = bytes.data();
+    size = static_cast<DWORD>(bytes.size());
+    hooks.DhcpNewPktHook(&packet, &size, 0xC0000201, reserved, &context, &process);
+  }
+
+  void drop(const DHCP_CALLOUT_TABLE& hooks, DWORD code) {
+    hooks.DhcpPktDropHook(&packet, &size, code, 0xC0000201, reserved, context);
+  }
 };
 
 TEST_F(ChainTest, GivesEachChildItsOwnContextInEveryHook) {
@@ -116,10 +106,7 @@ TEST_F(ChainTest, GivesEachChildItsOwnContextInEveryHook) {
   a.reserved = reinterpret_cast<void*>(std::uintptr_t{0xA000});
   b.reserved = reinterpret_cast<void*>(std::uintptr_t{0xB000});
   for (PacketRun* run : {&a, &b}) {
-    run->packet = run->bytes.data();
-    run->size = static_cast<DWORD>(run->bytes.size());
-    hooks.DhcpNewPktHook(&run->packet, &run->size, 0xC0000201, run->reserved, &run->context,
-                         &run->process);
+    run->new_pkt(hooks);
     EXPECT_NE(run->context, nullptr);
     EXPECT_EQ(run->process, TRUE);
   }
@@ -135,9 +122,9 @@ TEST_F(ChainTest, GivesEachChildItsOwnContextInEveryHook) {
                            b.context);
   hooks.DhcpPktSendHook(&a.packet, &a.size, DHCP_SEND_PACKET, 0xC0000201, a.reserved, a.context);
   hooks.DhcpPktSendHook(&b.packet, &b.size, DHCP_SEND_PACKET, 0xC0000201, b.reserved, b.context);
-  hooks.DhcpPktDropHook(&b.packet, &b.size, DHCP_DROP_PROCESSED, 0xC0000201, b.reserved, b.context);
-  hooks.DhcpPktDropHook(&a.packet, &a.size, DHCP_DROP_NOADDRESS, 0xC0000201, a.reserved, a.context);
-  hooks.DhcpPktDropHook(&a.packet, &a.size, DHCP_DROP_PROCESSED, 0xC0000201, a.reserved, a.context);
+  b.drop(hooks, DHCP_DROP_PROCESSED);
+  a.drop(hooks, DHCP_DROP_NOADDRESS);
+  a.drop(hooks, DHCP_DROP_PROCESSED);
   BYTE hardware[] = {1, 2, 3, 4, 5, 6};
   hooks.DhcpDeleteClientHook(0xC000020A, hardware, sizeof hardware, 0, DHCP_CLIENT_DHCP);
 
@@ -198,22 +185,14 @@ TEST_F(ChainTest, StopsNewPktAtTheChildThatDropsThePacket) {
   const auto& hooks = table();
 
   PacketRun denied{bootp_request({1, 2, 3, 4, 5, 6})};
-  denied.packet = denied.bytes.data();
-  denied.size = static_cast<DWORD>(denied.bytes.size());
-  hooks.DhcpNewPktHook(&denied.packet, &denied.size, 0xC0000201, nullptr, &denied.context,
-                       &denied.process);
+  denied.new_pkt(hooks);
   EXPECT_EQ(denied.process, FALSE);
-  hooks.DhcpPktDropHook(&denied.packet, &denied.size, DHCP_DROP_PROCESSED, 0xC0000201, nullptr,
-                        denied.context);
+  denied.drop(hooks, DHCP_DROP_PROCESSED);
 
   PacketRun served{bootp_request({1, 2, 3, 4, 5, 7})};
-  served.packet = served.bytes.data();
-  served.size = static_cast<DWORD>(served.bytes.size());
-  hooks.DhcpNewPktHook(&served.packet, &served.size, 0xC0000201, nullptr, &served.context,
-                       &served.process);
+  served.new_pkt(hooks);
   EXPECT_EQ(served.process, TRUE);
-  hooks.DhcpPktDropHook(&served.packet, &served.size, DHCP_DROP_PROCESSED, 0xC0000201, nullptr,
-                        served.context);
+  served.drop(hooks, DHCP_DROP_PROCESSED);
 
   auto calls = records_of(records(), "first.so");
   ASSERT_EQ(hook_names(calls),
@@ -230,14 +209,9 @@ TEST_F(ChainTest, SetsOnlyTheHooksItsChildrenSetAndWhatItNeedsToCleanUp) {
   load_ = load_callout_chain({callout_path("chain").string(), callout_path("macfilter").string()},
                              trap_);
   ASSERT_TRUE(load_.callout.has_value());
-  EXPECT_NE(table().DhcpControlHook, nullptr);
-  EXPECT_NE(table().DhcpNewPktHook, nullptr);
-  EXPECT_NE(table().DhcpPktDropHook, nullptr) << "frees the per-packet contexts";
-  EXPECT_EQ(table().DhcpPktSendHook, nullptr);
-  EXPECT_EQ(table().DhcpAddressDelHook, nullptr);
-  EXPECT_EQ(table().DhcpAddressOfferHook, nullptr);
-  EXPECT_EQ(table().DhcpHandleOptionsHook, nullptr);
-  EXPECT_EQ(table().DhcpDeleteClientHook, nullptr);
+  // PktDrop too: it frees the per-packet contexts.
+  EXPECT_EQ(set_hooks(table()),
+            (std::vector<std::string>{"DhcpControlHook", "DhcpNewPktHook", "DhcpPktDropHook"}));
 }
 
 TEST_F(ChainTest, SkipsChildrenThatFailAndKeepsTheRest) {

@@ -4,31 +4,32 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 
+#include "calloutemu/loader/hook_table.h"
 #include "fixtures.h"
+#include "json_lines.h"
 
 namespace calloutemu::test {
 
-ScopedEnv::ScopedEnv(std::string name, const std::optional<std::string>& value)
-    : name_(std::move(name)) {
-  if (const char* previous = std::getenv(name_.c_str())) {
-    previous_ = previous;
-  }
-  if (value) {
-    setenv(name_.c_str(), value->c_str(), 1);
-  } else {
-    unsetenv(name_.c_str());
+void LoadedCalloutTest::TearDown() {
+  if (load_.callout) {
+    load_.callout->stop_and_unload(trap_);
   }
 }
 
-ScopedEnv::~ScopedEnv() {
-  if (previous_) {
-    setenv(name_.c_str(), previous_->c_str(), 1);
-  } else {
-    unsetenv(name_.c_str());
+std::vector<nlohmann::json> LoadedCalloutTest::records() const {
+  return read_json_lines(record_);
+}
+
+std::vector<std::string> set_hooks(const DHCP_CALLOUT_TABLE& table) {
+  std::vector<std::string> names;
+  for (const auto& slot : loader::describe_hooks(table)) {
+    if (slot.address != 0) {
+      names.emplace_back(slot.name);
+    }
   }
+  return names;
 }
 
 std::string copy_callout(const TempDir& dir, const std::string& name,

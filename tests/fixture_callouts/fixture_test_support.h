@@ -1,33 +1,43 @@
-// Helpers for the fixture callout tests: environment, copies, packets, records.
+// Helpers for the fixture callout tests: the fixture, copies, packets, hooks, records.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "calloutemu/dhcpssdk.h"
+#include "calloutemu/loader/chain_loader.h"
+#include "scoped_env.h"
 #include "temp_dir.h"
 
 namespace calloutemu::test {
 
-// Sets (or, with nullopt, unsets) an environment variable for its lifetime.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const std::optional<std::string>& value);
-  ~ScopedEnv();
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
+// The members every fixture callout test repeats: a directory, the recorder's
+// record file in it (CALLOUT_RECORD), a FaultTrap and the chain it loads; the
+// loaded callout gets STOP and is unloaded after the test.
+class LoadedCalloutTest : public ::testing::Test {
+ protected:
+  void TearDown() override;
 
- private:
-  std::string name_;
-  std::optional<std::string> previous_;
+  // The records written so far to record_.
+  std::vector<nlohmann::json> records() const;
+
+  TempDir dir_;
+  std::filesystem::path record_ = dir_ / "record.jsonl";
+  ScopedEnv record_env_{"CALLOUT_RECORD", record_.string()};
+  loader::FaultTrap trap_;
+  loader::ChainLoad load_;
 };
+
+// The names of the members of `table` that are set (not NULL), in declaration order.
+std::vector<std::string> set_hooks(const DHCP_CALLOUT_TABLE& table);
 
 // Copies the built fixture `name` into `dir` as `file_name`; returns the copy's path.
 std::string copy_callout(const TempDir& dir, const std::string& name, const std::string& file_name);

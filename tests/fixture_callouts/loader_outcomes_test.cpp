@@ -8,30 +8,14 @@
 #include "fixture_test_support.h"
 #include "fixtures.h"
 #include "json_lines.h"
-#include "temp_dir.h"
 
 namespace calloutemu::test {
 namespace {
 
 using loader::AttemptOutcome;
-using loader::ChainLoad;
-using loader::FaultTrap;
 using loader::load_callout_chain;
 
-class LoaderOutcomeTest : public ::testing::Test {
- protected:
-  void TearDown() override {
-    if (load_.callout) {
-      load_.callout->stop_and_unload(trap_);
-    }
-  }
-
-  TempDir dir_;
-  std::filesystem::path record_ = dir_ / "record.jsonl";
-  ScopedEnv record_env_{"CALLOUT_RECORD", record_.string()};
-  FaultTrap trap_;
-  ChainLoad load_;
-};
+using LoaderOutcomeTest = LoadedCalloutTest;
 
 TEST_F(LoaderOutcomeTest, EntryFailsTableIsDiscardedAndNeverCalled) {
   ScopedEnv list_env("CALLOUT_MACFILTER_LIST", std::nullopt);
@@ -46,17 +30,8 @@ TEST_F(LoaderOutcomeTest, EntryFailsTableIsDiscardedAndNeverCalled) {
   EXPECT_FALSE(load_.start->fault.has_value());
 
   // macfilter sets two hooks; anything else would be entryfails' leftovers.
-  const auto& table = load_.callout->table();
-  EXPECT_NE(table.DhcpControlHook, nullptr);
-  EXPECT_NE(table.DhcpNewPktHook, nullptr);
-  EXPECT_EQ(table.DhcpPktDropHook, nullptr);
-  EXPECT_EQ(table.DhcpPktSendHook, nullptr);
-  EXPECT_EQ(table.DhcpAddressDelHook, nullptr);
-  EXPECT_EQ(table.DhcpAddressOfferHook, nullptr);
-  EXPECT_EQ(table.DhcpHandleOptionsHook, nullptr);
-  EXPECT_EQ(table.DhcpDeleteClientHook, nullptr);
-  EXPECT_EQ(table.DhcpExtensionHook, nullptr);
-  EXPECT_EQ(table.DhcpReservedHook, nullptr);
+  EXPECT_EQ(set_hooks(load_.callout->table()),
+            (std::vector<std::string>{"DhcpControlHook", "DhcpNewPktHook"}));
 }
 
 TEST_F(LoaderOutcomeTest, EntryFailsAloneLoadsNothing) {
@@ -78,7 +53,7 @@ TEST_F(LoaderOutcomeTest, NoExportIsSkippedWithTheReason) {
   EXPECT_FALSE(load_.attempts[0].entry_result.has_value());
   EXPECT_EQ(load_.attempts[1].outcome, AttemptOutcome::loaded);
   // The recorder is the last DLL: its ChainDlls is empty.
-  const auto calls = read_json_lines(record_);
+  const auto calls = records();
   ASSERT_EQ(hook_names(calls), (std::vector<std::string>{"Entry", "Control"}));
   EXPECT_EQ(calls[0].at("ChainDlls"), nlohmann::json::array());
 }
@@ -92,7 +67,7 @@ TEST_F(LoaderOutcomeTest, EntryCrashIsSkippedWithTheFault) {
   EXPECT_NE(load_.attempts[0].reason.find("SIGSEGV"), std::string::npos)
       << load_.attempts[0].reason;
   EXPECT_EQ(load_.attempts[1].outcome, AttemptOutcome::loaded);
-  EXPECT_EQ(hook_names(read_json_lines(record_)), (std::vector<std::string>{"Entry", "Control"}));
+  EXPECT_EQ(hook_names(records()), (std::vector<std::string>{"Entry", "Control"}));
 }
 
 TEST_F(LoaderOutcomeTest, EntryCrashCanAbortInstead) {

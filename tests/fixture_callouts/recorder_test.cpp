@@ -11,18 +11,15 @@
 #include "fixture_test_support.h"
 #include "fixtures.h"
 #include "json_lines.h"
-#include "temp_dir.h"
 
 namespace calloutemu::test {
 namespace {
 
 using loader::AttemptOutcome;
-using loader::ChainLoad;
-using loader::FaultTrap;
 using loader::load_callout_chain;
 using nlohmann::json;
 
-class RecorderTest : public ::testing::Test {
+class RecorderTest : public LoadedCalloutTest {
  protected:
   // Loads `names` with the recorder writing to record_; the first must load.
   const DHCP_CALLOUT_TABLE& load(const std::vector<std::string>& names) {
@@ -34,20 +31,6 @@ class RecorderTest : public ::testing::Test {
     }
     return load_.callout->table();
   }
-
-  void TearDown() override {
-    if (load_.callout) {
-      load_.callout->stop_and_unload(trap_);
-    }
-  }
-
-  std::vector<json> records() const { return read_json_lines(record_); }
-
-  TempDir dir_;
-  std::filesystem::path record_ = dir_ / "record.jsonl";
-  ScopedEnv record_env_{"CALLOUT_RECORD", record_.string()};
-  FaultTrap trap_;
-  ChainLoad load_;
 };
 
 TEST_F(RecorderTest, RecordsEntryStartAndStop) {
@@ -72,16 +55,10 @@ TEST_F(RecorderTest, RecordsEntryStartAndStop) {
             json({{"dll", dll}, {"hook", "Control"}, {"ControlCode", 1}, {"Reserved", "0x0"}}));
 
   // Every hook is set, the two reserved slots are not.
-  EXPECT_NE(table.DhcpControlHook, nullptr);
-  EXPECT_NE(table.DhcpNewPktHook, nullptr);
-  EXPECT_NE(table.DhcpPktDropHook, nullptr);
-  EXPECT_NE(table.DhcpPktSendHook, nullptr);
-  EXPECT_NE(table.DhcpAddressDelHook, nullptr);
-  EXPECT_NE(table.DhcpAddressOfferHook, nullptr);
-  EXPECT_NE(table.DhcpHandleOptionsHook, nullptr);
-  EXPECT_NE(table.DhcpDeleteClientHook, nullptr);
-  EXPECT_EQ(table.DhcpExtensionHook, nullptr);
-  EXPECT_EQ(table.DhcpReservedHook, nullptr);
+  EXPECT_EQ(set_hooks(table), (std::vector<std::string>{
+                                  "DhcpControlHook", "DhcpNewPktHook", "DhcpPktDropHook",
+                                  "DhcpPktSendHook", "DhcpAddressDelHook", "DhcpAddressOfferHook",
+                                  "DhcpHandleOptionsHook", "DhcpDeleteClientHook"}));
 
   const auto stop = load_.callout->stop_and_unload(trap_);
   load_.callout.reset();

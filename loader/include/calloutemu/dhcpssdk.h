@@ -14,8 +14,11 @@
 
 #if defined(_WIN32)
 
-#include <dhcpssdk.h>
+/* <dhcpssdk.h> needs the types <windows.h> declares: keep this order. */
+// clang-format off
 #include <windows.h>
+#include <dhcpssdk.h>
+// clang-format on
 #ifndef DHCP_INFINIT_LEASE
 #define DHCP_INFINIT_LEASE 0xFFFFFFFF
 #endif

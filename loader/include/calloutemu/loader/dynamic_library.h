@@ -31,6 +31,7 @@ class DynamicLibrary {
 
  private:
   explicit DynamicLibrary(void* handle) : handle_(handle) {}
+  static void release(void* handle);  // the platform's dlclose / FreeLibrary
   void* handle_ = nullptr;
 };
 

@@ -43,4 +43,7 @@ class FaultTrap {
   std::optional<Fault> run_erased(void (*fn)(void*), void* context);
 };
 
+// Calls fn(context), turning a C++ exception into a Fault (used by run()).
+std::optional<Fault> call_catching_exceptions(void (*fn)(void*), void* context);
+
 }  // namespace calloutemu::loader
