@@ -15,7 +15,7 @@ esac
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libboost-program-options-dev libspdlog-dev
-          libgtest-dev libgmock-dev nlohmann-json3-dev)
+          libgtest-dev libgmock-dev nlohmann-json3-dev libpcap-dev libbenchmark-dev)
 # The test suite also compiles the Windows side with MinGW-w64.
 [ "$mode" = test ] && packages+=(mingw-w64)
 missing=()

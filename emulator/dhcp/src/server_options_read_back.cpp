@@ -1,0 +1,119 @@
+#include <cstdint>
+
+#include "byte_order.h"
+#include "calloutemu/dhcp/server_options.h"
+#include "calloutemu/dhcp/wire_format.h"
+
+namespace calloutemu::dhcp {
+namespace {
+
+// Reads what members point at, by the rules in the header.
+class MemberReader {
+ public:
+  MemberReader(std::span<const std::uint8_t> datagram, std::vector<std::string_view>& unreadable)
+      : datagram_(datagram), unreadable_(unreadable) {}
+
+  std::optional<std::span<const std::uint8_t>> bytes(const void* pointer, std::size_t length,
+                                                     std::string_view member) {
+    if (pointer == nullptr) {
+      return std::nullopt;
+    }
+    if (!readable(reinterpret_cast<std::uintptr_t>(pointer), length)) {
+      unreadable_.push_back(member);
+      return std::nullopt;
+    }
+    return std::span(static_cast<const std::uint8_t*>(pointer), length);
+  }
+
+  std::optional<std::uint8_t> byte(const void* pointer, std::string_view member) {
+    const auto value = bytes(pointer, 1, member);
+    return value ? std::optional((*value)[0]) : std::nullopt;
+  }
+
+  std::optional<std::uint32_t> dword(const void* pointer, std::string_view member) {
+    const auto value = bytes(pointer, 4, member);
+    return value ? std::optional(load_be32(value->data())) : std::nullopt;
+  }
+
+  std::optional<std::vector<std::uint8_t>> vector(const void* pointer, std::size_t length,
+                                                  std::string_view member) {
+    const auto value = bytes(pointer, length, member);
+    return value ? std::optional(std::vector<std::uint8_t>(value->begin(), value->end()))
+                 : std::nullopt;
+  }
+
+  std::optional<std::string> text(const void* pointer, std::size_t length,
+                                  std::string_view member) {
+    const auto value = bytes(pointer, length, member);
+    return value ? std::optional(std::string(value->begin(), value->end())) : std::nullopt;
+  }
+
+ private:
+  // Addresses are compared as integers: the pointer may be into any object.
+  bool readable(std::uintptr_t address, std::size_t length) const {
+    const auto begin = reinterpret_cast<std::uintptr_t>(datagram_.data());
+    const std::uintptr_t end = begin + datagram_.size();
+    if (address >= begin && address < end) {
+      return length <= end - address;
+    }
+    return length <= kMaxReadBackLength;
+  }
+
+  std::span<const std::uint8_t> datagram_;
+  std::vector<std::string_view>& unreadable_;
+};
+
+// An untouched MessageType is judged as the request's option 53 is; one the
+// callout changed is judged by the byte it now points at.
+void read_message_type(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                       MemberReader& reader, ServerOptionsReadBack& out) {
+  const auto type_option = request.find_option(option::message_type);
+  const bool present = type_option && type_option->length > 0;
+  const std::uint8_t* const as_filled =
+      present ? request.bytes.data() + type_option->data_offset : nullptr;
+  if (type_option && type_option->length != 1 && options.MessageType == as_filled) {
+    out.malformed_message_type = true;
+    return;
+  }
+  if (options.MessageType == nullptr) {
+    return;  // BOOTP
+  }
+  const auto value = reader.byte(options.MessageType, "MessageType");
+  if (value) {
+    out.message_type = static_cast<MessageType>(*value);
+  } else {
+    out.malformed_message_type = true;
+  }
+}
+
+}  // namespace
+
+ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& options,
+                                               const MessageView& request) {
+  ServerOptionsReadBack out;
+  MemberReader read(request.bytes, out.unreadable);
+  read_message_type(options, request, read, out);
+  out.subnet_mask = read.dword(options.SubnetMask, "SubnetMask");
+  out.requested_address = read.dword(options.RequestedAddress, "RequestedAddress");
+  out.lease_time = read.dword(options.RequestLeaseTime, "RequestLeaseTime");
+  out.overlay_fields = read.byte(options.OverlayFields, "OverlayFields");
+  out.router_address = read.dword(options.RouterAddress, "RouterAddress");
+  out.server_identifier = read.dword(options.Server, "Server");
+  out.parameter_request_list = read.vector(
+      options.ParameterRequestList, options.ParameterRequestListLength, "ParameterRequestList");
+  out.machine_name = read.text(options.MachineName, options.MachineNameLength, "MachineName");
+  out.client_hardware_address_type = options.ClientHardwareAddressType;
+  out.client_hardware_address = read.vector(
+      options.ClientHardwareAddress, options.ClientHardwareAddressLength, "ClientHardwareAddress");
+  out.class_identifier =
+      read.text(options.ClassIdentifier, options.ClassIdentifierLength, "ClassIdentifier");
+  out.vendor_class = read.vector(options.VendorClass, options.VendorClassLength, "VendorClass");
+  out.dns_flags = options.DNSFlags;
+  out.dns_name = read.vector(options.DNSName, options.DNSNameLength, "DNSName");
+  out.ds_domain_name_requested = options.DSDomainNameRequested != FALSE;
+  out.ds_domain_name = read.text(options.DSDomainName, options.DSDomainNameLen, "DSDomainName");
+  out.scope_id = read.dword(options.ScopeId, "ScopeId");
+  return out;
+}
+
+}  // namespace calloutemu::dhcp

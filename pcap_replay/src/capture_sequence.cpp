@@ -1,0 +1,45 @@
+#include "calloutemu/pcap_replay/capture_sequence.h"
+
+#include <utility>
+
+namespace calloutemu::pcap_replay {
+
+Result<CaptureSequence> CaptureSequence::open(const std::vector<std::filesystem::path>& paths,
+                                              const std::optional<std::string>& filter) {
+  CaptureSequence sequence;
+  sequence.paths_ = paths;
+  sequence.readers_.reserve(paths.size());
+  for (const auto& path : paths) {
+    auto reader = CaptureReader::open(path, filter);
+    if (!reader) {
+      return reader.error();
+    }
+    sequence.readers_.push_back(std::move(*reader));
+  }
+  return sequence;
+}
+
+Result<std::optional<CapturedDatagram>> CaptureSequence::next() {
+  while (current_ < readers_.size()) {
+    auto next = readers_[current_].next();
+    if (!next) {
+      return next;  // the reader keeps returning its error: the sequence stops there
+    }
+    if (next->has_value()) {
+      (*next)->file_index = current_;
+      return next;
+    }
+    ++current_;
+  }
+  return std::optional<CapturedDatagram>();
+}
+
+CaptureCounters CaptureSequence::counters() const {
+  CaptureCounters total;
+  for (const auto& reader : readers_) {
+    total += reader.counters();
+  }
+  return total;
+}
+
+}  // namespace calloutemu::pcap_replay
