@@ -21,32 +21,10 @@ void require(bool condition) {
   }
 }
 
-bool inside(const std::vector<std::uint8_t>& bytes, const void* pointer, std::size_t length) {
-  if (pointer == nullptr) {
-    return true;
-  }
-  const auto address = reinterpret_cast<std::uintptr_t>(pointer);
-  const auto base = reinterpret_cast<std::uintptr_t>(bytes.data());
-  return address >= base && address - base + length <= bytes.size();
-}
-
 void check_server_options(const std::vector<std::uint8_t>& bytes, const MessageView& message) {
   DHCP_SERVER_OPTIONS options;
   fill_server_options(message, options);
-  require(inside(bytes, options.MessageType, 1));
-  require(inside(bytes, options.SubnetMask, 4));
-  require(inside(bytes, options.RequestedAddress, 4));
-  require(inside(bytes, options.RequestLeaseTime, 4));
-  require(inside(bytes, options.OverlayFields, 1));
-  require(inside(bytes, options.RouterAddress, 4));
-  require(inside(bytes, options.Server, 4));
-  require(inside(bytes, options.ParameterRequestList, options.ParameterRequestListLength));
-  require(inside(bytes, options.MachineName, options.MachineNameLength));
-  require(inside(bytes, options.ClientHardwareAddress, options.ClientHardwareAddressLength));
-  require(inside(bytes, options.ClassIdentifier, options.ClassIdentifierLength));
-  require(inside(bytes, options.VendorClass, options.VendorClassLength));
-  require(inside(bytes, options.DNSName, options.DNSNameLength));
-  require(inside(bytes, options.DSDomainName, options.DSDomainNameLen));
+  require(members_outside(options, bytes).empty());
 
   const ServerOptionsReadBack untouched = read_back_server_options(options, message);
   require(untouched.unreadable.empty());

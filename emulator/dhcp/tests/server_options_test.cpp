@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "calloutemu/dhcp/validation.h"
 #include "calloutemu/dhcp/wire_format.h"
@@ -20,6 +22,25 @@ using testing::filled;
 using testing::offset_in;
 using testing::PacketMaker;
 using testing::tlv;
+
+TEST(MembersOutside, NothingRightAfterFilling) {
+  const Bytes bytes = testing::rich_discover();
+  const DHCP_SERVER_OPTIONS options = filled(bytes);
+  EXPECT_TRUE(members_outside(options, bytes).empty());
+}
+
+TEST(MembersOutside, NamesEachMemberPointingOutOrRunningPastTheEnd) {
+  Bytes bytes = testing::rich_discover();
+  DHCP_SERVER_OPTIONS options = filled(bytes);
+  DWORD own_server = 0;
+  options.Server = &own_server;                                  // elsewhere entirely
+  options.SubnetMask = reinterpret_cast<DWORD*>(&bytes.back());  // 1 byte left, 4 needed
+  options.MachineNameLength = static_cast<DWORD>(bytes.size());  // runs past the end
+  options.OverlayFields = &bytes.back();                         // 1 byte left, 1 needed: fine
+  const auto outside = members_outside(options, bytes);
+  EXPECT_EQ(std::vector<std::string_view>(outside.begin(), outside.end()),
+            (std::vector<std::string_view>{"SubnetMask", "Server", "MachineName"}));
+}
 
 TEST(FillServerOptions, PointsEveryMemberIntoTheRequest) {
   const Bytes bytes = testing::rich_discover();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,14 @@ inline constexpr DWORD kNoDnsFlags = 0xFFFF;
 // through them, so `request.bytes` must be writable memory (it is the
 // server's receive buffer).
 void fill_server_options(const MessageView& request, DHCP_SERVER_OPTIONS& options);
+
+// The members (by name, "SubnetMask", ...) whose non-NULL pointer does not
+// have its whole value inside `datagram`: the 4-byte addresses and times,
+// MessageType and OverlayFields (1 byte), and each byte string with its
+// length member. ScopeId is not checked (the server never sets it). Right
+// after fill_server_options() the list is empty.
+std::vector<std::string_view> members_outside(const DHCP_SERVER_OPTIONS& options,
+                                              std::span<const std::uint8_t> datagram);
 
 // What DHCP_SERVER_OPTIONS says after a hook ran: a callout's edits take
 // effect, in place or by pointing a member somewhere else. Addresses and
