@@ -5,7 +5,7 @@ namespace calloutemu::pcap_replay {
 void InternetChecksum::add(Bytes bytes) {
   std::size_t i = 0;
   for (; i + 1 < bytes.size(); i += 2) {
-    sum_ += load_be16(bytes, i);
+    sum_ += load_be16(bytes.data() + i);
   }
   if (i < bytes.size()) {
     sum_ += std::uint64_t{bytes[i]} << 8;

@@ -20,7 +20,7 @@ DecodeResult decode_ipv4_udp(Bytes frame, const Ipv4Start& start) {
   const Bytes ip = frame.subspan(start.offset);
   const int version = ip[0] >> 4;
   const std::size_t header_length = std::size_t{ip[0] & 0x0fu} * 4;
-  const std::uint16_t total_length = load_be16(ip, 2);
+  const std::uint16_t total_length = load_be16(ip.data() + 2);
   if (version != 4 || header_length < kMinIpv4Header || total_length < header_length) {
     return SkipReason::malformed_ip_header;
   }
@@ -28,7 +28,7 @@ DecodeResult decode_ipv4_udp(Bytes frame, const Ipv4Start& start) {
   if (ip[9] != kProtocolUdp) {
     return SkipReason::not_udp;
   }
-  const std::uint16_t fragment = load_be16(ip, 6);
+  const std::uint16_t fragment = load_be16(ip.data() + 6);
   if ((fragment & kMoreFragments) != 0 || (fragment & kFragmentOffsetMask) != 0) {
     return SkipReason::ipv4_fragment;
   }
@@ -41,16 +41,16 @@ DecodeResult decode_ipv4_udp(Bytes frame, const Ipv4Start& start) {
   if (udp.size() < kUdpHeader) {
     return SkipReason::malformed_udp_header;
   }
-  const std::uint16_t udp_length = load_be16(udp, 4);
+  const std::uint16_t udp_length = load_be16(udp.data() + 4);
   if (udp_length < kUdpHeader || udp_length > udp.size()) {
     return SkipReason::malformed_udp_header;
   }
 
   UdpDatagram datagram;
-  datagram.source_address = load_be32(ip, 12);
-  datagram.destination_address = load_be32(ip, 16);
-  datagram.source_port = load_be16(udp, 0);
-  datagram.destination_port = load_be16(udp, 2);
+  datagram.source_address = load_be32(ip.data() + 12);
+  datagram.destination_address = load_be32(ip.data() + 16);
+  datagram.source_port = load_be16(udp.data());
+  datagram.destination_port = load_be16(udp.data() + 2);
   datagram.payload = udp.subspan(kUdpHeader, udp_length - kUdpHeader);
   datagram.vlan_tags = start.vlan_tags;
   datagram.ip_offset = start.offset;

@@ -30,7 +30,7 @@ std::variant<Ipv4Start, SkipReason> after_ethertype(Bytes frame, std::size_t typ
     if (!fits(frame, type_offset, 2)) {
       return SkipReason::truncated;
     }
-    const std::uint16_t type = load_be16(frame, type_offset);
+    const std::uint16_t type = load_be16(frame.data() + type_offset);
     if (!is_vlan_tpid(type)) {
       if (type != kEtherTypeIpv4) {
         return SkipReason::not_ipv4;
@@ -40,7 +40,7 @@ std::variant<Ipv4Start, SkipReason> after_ethertype(Bytes frame, std::size_t typ
     if (!fits(frame, payload_offset, 4)) {
       return SkipReason::truncated;
     }
-    tags.add(VlanTag{type, load_be16(frame, payload_offset)});
+    tags.add(VlanTag{type, load_be16(frame.data() + payload_offset)});
     type_offset = payload_offset + 2;
     payload_offset += 4;
   }
@@ -62,7 +62,7 @@ std::variant<Ipv4Start, SkipReason> bsd_loopback(Bytes frame) {
   if (!fits(frame, 0, kNullHeaderLength)) {
     return SkipReason::truncated;
   }
-  const std::uint32_t family = load_be32(frame, 0);
+  const std::uint32_t family = load_be32(frame.data());
   const std::uint32_t swapped = ((family & 0xffu) << 24) | ((family & 0xff00u) << 8) |
                                 ((family >> 8) & 0xff00u) | (family >> 24);
   if (family != kAfInet && swapped != kAfInet) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "calloutemu/byte_order.h"
 #include "internet_checksum.h"
 
 namespace calloutemu::pcap_replay {
@@ -10,16 +11,6 @@ namespace {
 
 constexpr std::uint8_t kTtl = 64;
 constexpr std::uint8_t kProtocolUdp = 17;
-
-void store_be16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value) {
-  out[at] = static_cast<std::uint8_t>(value >> 8);
-  out[at + 1] = static_cast<std::uint8_t>(value & 0xffu);
-}
-
-void store_be32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value) {
-  store_be16(out, at, static_cast<std::uint16_t>(value >> 16));
-  store_be16(out, at + 2, static_cast<std::uint16_t>(value & 0xffffu));
-}
 
 }  // namespace
 
@@ -35,25 +26,25 @@ Result<std::vector<std::uint8_t>> build_udp_frame(const UdpFrameAddresses& addre
 
   std::copy(addresses.destination_mac.begin(), addresses.destination_mac.end(), frame.data());
   std::copy(addresses.source_mac.begin(), addresses.source_mac.end(), frame.data() + 6);
-  store_be16(frame, 12, 0x0800);
+  store_be16(frame.data() + 12, 0x0800);
 
   constexpr std::size_t ip = kEthernetHeaderLength;
   frame[ip] = 0x45;  // version 4, IHL 5
-  store_be16(frame, ip + 2, total_length);
-  store_be16(frame, ip + 4, addresses.ip_id);
+  store_be16(frame.data() + ip + 2, total_length);
+  store_be16(frame.data() + ip + 4, addresses.ip_id);
   // Flags and fragment offset (ip + 6) stay 0: DF clear, not a fragment.
   frame[ip + 8] = kTtl;
   frame[ip + 9] = kProtocolUdp;
-  store_be32(frame, ip + 12, addresses.source_address);
-  store_be32(frame, ip + 16, addresses.destination_address);
+  store_be32(frame.data() + ip + 12, addresses.source_address);
+  store_be32(frame.data() + ip + 16, addresses.destination_address);
   InternetChecksum header_sum;
   header_sum.add(Bytes(frame).subspan(ip, kIpv4HeaderLength));
-  store_be16(frame, ip + 10, header_sum.finish());
+  store_be16(frame.data() + ip + 10, header_sum.finish());
 
   constexpr std::size_t udp = ip + kIpv4HeaderLength;
-  store_be16(frame, udp, addresses.source_port);
-  store_be16(frame, udp + 2, addresses.destination_port);
-  store_be16(frame, udp + 4, udp_length);
+  store_be16(frame.data() + udp, addresses.source_port);
+  store_be16(frame.data() + udp + 2, addresses.destination_port);
+  store_be16(frame.data() + udp + 4, udp_length);
   std::copy(payload.begin(), payload.end(), frame.data() + udp + kUdpHeaderLength);
   InternetChecksum udp_sum;
   udp_sum.add32(addresses.source_address);
@@ -63,7 +54,7 @@ Result<std::vector<std::uint8_t>> build_udp_frame(const UdpFrameAddresses& addre
   udp_sum.add(Bytes(frame).subspan(udp));
   const std::uint16_t checksum = udp_sum.finish();
   // 0 in the field means "no checksum"; a computed 0 is sent as its complement.
-  store_be16(frame, udp + 6, checksum == 0 ? 0xffff : checksum);
+  store_be16(frame.data() + udp + 6, checksum == 0 ? 0xffff : checksum);
   return frame;
 }
 

@@ -4,7 +4,7 @@
 #include <iterator>
 #include <string>
 
-#include "byte_order.h"
+#include "calloutemu/byte_order.h"
 #include "calloutemu/dhcp/wire_format.h"
 
 namespace calloutemu::dhcp {

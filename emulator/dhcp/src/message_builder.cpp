@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "byte_order.h"
+#include "calloutemu/byte_order.h"
 #include "calloutemu/dhcp/wire_format.h"
 
 namespace calloutemu::dhcp {

@@ -1,6 +1,6 @@
 #include <cstdint>
 
-#include "byte_order.h"
+#include "calloutemu/byte_order.h"
 #include "calloutemu/dhcp/server_options.h"
 #include "calloutemu/dhcp/wire_format.h"
 
