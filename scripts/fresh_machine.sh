@@ -42,8 +42,10 @@ if [ "$mode" = demo ]; then
   build build -DCALLOUTEMU_BUILD_TESTS=OFF
   record=build/demo-record.jsonl
   rm -f "$record"
-  echo "== calloutemu --dlls build/fixtures/callouts/recorder.so"
-  CALLOUT_RECORD=$record build/emulator/calloutemu --dlls build/fixtures/callouts/recorder.so
+  capture=fixtures/captures/real/dhclient_dnsmasq.pcap
+  echo "== calloutemu --dlls build/fixtures/callouts/recorder.so --pcap $capture"
+  CALLOUT_RECORD=$record build/emulator/calloutemu --dlls build/fixtures/callouts/recorder.so \
+    --pcap "$capture"
   echo "== what the recorder callout saw ($record)"
   cat "$record"
   exit 0

@@ -5,6 +5,7 @@
 #include "calloutemu/emulator/load_only_run.h"
 #include "calloutemu/emulator/logging.h"
 #include "calloutemu/emulator/options.h"
+#include "calloutemu/emulator/replay_run.h"
 
 int main(int argc, char* argv[]) {
   using namespace calloutemu::emulator;
@@ -24,6 +25,9 @@ int main(int argc, char* argv[]) {
   if (!config) {
     log->error("{}", config.error().message);
     return kExitUsage;
+  }
+  if (!options.replay.pcaps.empty()) {
+    return run_replay(options, *config, *log, std::cout);
   }
   return run_load_only(options, *config, *log, std::cout);
 }

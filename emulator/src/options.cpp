@@ -8,6 +8,8 @@
 #include <boost/program_options.hpp>
 
 #include "calloutemu/emulator/version.h"
+#include "option_origin.h"
+#include "replay_options.h"
 
 namespace calloutemu::emulator {
 namespace po = boost::program_options;
@@ -16,8 +18,10 @@ namespace {
 constexpr const char* kUsage =
     "Usage: calloutemu [options]\n"
     "Loads a Microsoft DHCP Server callout DLL chain as the server does.\n"
-    "With no capture given, it loads the chain, sends START then STOP, prints\n"
-    "which DLL was loaded and its hook table, and exits.\n";
+    "With --pcap, replays the captured DHCP requests through the chain's hooks\n"
+    "in the server's order and reports what happened. With no capture, it loads\n"
+    "the chain, sends START then STOP, prints which DLL was loaded and its hook\n"
+    "table, and exits.\n";
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 ok; 1 bad usage, config or input file; 2 callouts listed but\n"
@@ -26,6 +30,7 @@ constexpr const char* kExitCodes =
 struct Descriptions {
   po::options_description command_line_only{"General"};
   po::options_description shared{"Callout DLLs (also accepted in the --config file)"};
+  po::options_description replay{"Replay (also accepted in the --config file)"};
   po::options_description logging{"Logging (also accepted in the --config file)"};
 };
 
@@ -43,6 +48,26 @@ void describe(Descriptions& d) {
       "fidelity profile: documented or legacy")("load-order",
                                                 po::value<std::string>()->value_name("ORDER"),
                                                 "alphabetical or listed (default: the profile's)");
+  d.replay.add_options()("pcap", po::value<std::vector<std::string>>()->value_name("FILE"),
+                         "replay this pcap or pcapng capture (repeatable, read in order)")(
+      "filter", po::value<std::string>()->value_name("EXPR"),
+      "BPF filter applied to the captures first (default: none)")(
+      "scope", po::value<std::vector<std::string>>()->value_name("CIDR"),
+      "serve this subnet: all of it, server address = its first host (repeatable)")(
+      "decisions", po::value<std::string>()->value_name("MODE"),
+      "who answers requests: model, capture or auto (default auto)")(
+      "duplicate-window", po::value<std::string>()->value_name("SECONDS"),
+      "same xid and client again within this capture time: DUPLICATE (default 2)")(
+      "reply-window", po::value<std::string>()->value_name("SECONDS"),
+      "how far after a request its captured reply is looked for (default 2)")(
+      "inject", po::value<std::vector<std::string>>()->value_name("CODE@N"),
+      "fail request N with NOMEM, INTERNAL_ERROR, TIMEOUT or GEN_FAILURE (repeatable)")(
+      "pause-at", po::value<std::vector<std::string>>()->value_name("N"),
+      "send PAUSE before request N (repeatable)")(
+      "continue-at", po::value<std::vector<std::string>>()->value_name("N"),
+      "send CONTINUE before request N (repeatable)")(
+      "delete-client", po::value<std::vector<std::string>>()->value_name("MAC@N"),
+      "delete the client's lease before request N, as an administrator (repeatable)");
   d.logging.add_options()("verbose,v", po::bool_switch(), "log debug messages too")(
       "quiet,q", po::bool_switch(), "log errors only")(
       "log-level", po::value<std::string>()->value_name("LEVEL"),
@@ -62,24 +87,6 @@ Result<std::optional<std::string>> read_config_text(const po::variables_map& val
   text << in.rdbuf();
   return std::optional<std::string>(text.str());
 }
-
-// Names where a value came from, for error messages: "--profile" or "run.ini: profile".
-class OptionOrigin {
- public:
-  OptionOrigin(const po::variables_map& command_line, std::string config_path)
-      : command_line_(command_line), config_path_(std::move(config_path)) {}
-  std::string operator()(const std::string& name) const {
-    const bool on_command_line = command_line_.count(name) && !command_line_[name].defaulted();
-    if (on_command_line || config_path_.empty()) {
-      return "--" + name;
-    }
-    return config_path_ + ": " + name;
-  }
-
- private:
-  const po::variables_map& command_line_;
-  std::string config_path_;
-};
 
 Result<spdlog::level::level_enum> parse_log_level(const po::variables_map& values,
                                                   const OptionOrigin& origin) {
@@ -144,9 +151,9 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
   Descriptions d;
   describe(d);
   po::options_description everything;
-  everything.add(d.command_line_only).add(d.shared).add(d.logging);
+  everything.add(d.command_line_only).add(d.shared).add(d.replay).add(d.logging);
   po::options_description in_config_file;
-  in_config_file.add(d.shared).add(d.logging);
+  in_config_file.add(d.shared).add(d.replay).add(d.logging);
 
   po::variables_map values;
   try {
@@ -175,9 +182,15 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
     return config_text.error();
   }
   const std::string config_path = values.count("config") ? values["config"].as<std::string>() : "";
+  scopes::ServerConfig server_config;
   if (*config_text) {
     const auto& path = config_path;
-    std::istringstream stream(**config_text);
+    auto sections = scopes::read_config_sections(**config_text, path);
+    if (!sections) {
+      return sections.error();
+    }
+    server_config = std::move(sections->server);
+    std::istringstream stream(sections->options_text);
     try {
       po::store(po::parse_config_file(stream, in_config_file), values);
     } catch (const po::error& error) {
@@ -190,9 +203,14 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
     return make_error(error.what());
   }
 
-  auto options = to_options(values, OptionOrigin(command_line, config_path));
+  const OptionOrigin origin(command_line, config_path);
+  auto options = to_options(values, origin);
   if (!options) {
     return options.error();
+  }
+  options->replay.server = std::move(server_config);
+  if (auto replay = read_replay_options(values, origin, options->replay); !replay) {
+    return replay.error();
   }
   invocation.options = std::move(options).value();
   return invocation;

@@ -1,5 +1,6 @@
 #include "calloutemu/loader/fault_trap.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 
@@ -16,10 +17,13 @@ constexpr std::array<int, 5> kTrappedSignals{SIGSEGV, SIGBUS, SIGFPE, SIGILL, SI
 
 // A signal handler can reach nothing but globals, so the trap's state is the
 // one exception to "no mutable global state": per thread, the jump target of
-// run() and the fault it records; per process, the handlers it replaced.
+// run(), the fault it records and the signal mask to restore after one; per
+// process, the handlers it replaced.
 struct ThreadTrapState {
   sigjmp_buf* jump = nullptr;
   siginfo_t info{};
+  sigset_t mask{};
+  std::uint64_t mask_generation = 0;  // the g_trap_generation `mask` was read under
   bool alternate_stack_checked = false;
   std::vector<char> alternate_stack;  // lets a stack overflow in a callout be reported
 };
@@ -27,6 +31,7 @@ thread_local ThreadTrapState t_state;
 
 using SavedActions = std::array<struct sigaction, kTrappedSignals.size()>;
 SavedActions* g_previous_actions = nullptr;  // set and cleared by FaultTrap only
+std::uint64_t g_trap_generation = 0;         // counts FaultTraps, so each reads masks afresh
 
 void restore_previous_action(int signal_number) {
   for (std::size_t i = 0; i < kTrappedSignals.size(); ++i) {
@@ -70,6 +75,16 @@ void ensure_alternate_stack() {
   stack.ss_sp = t_state.alternate_stack.data();
   stack.ss_size = t_state.alternate_stack.size();
   sigaltstack(&stack, nullptr);
+}
+
+// sigsetjmp(jump, 1) would read the mask with a system call on every run();
+// the mask is read once per thread and FaultTrap instead, and put back only
+// after a fault (the handler leaves the faulting signal blocked).
+void remember_signal_mask() {
+  if (t_state.mask_generation != g_trap_generation) {
+    pthread_sigmask(SIG_BLOCK, nullptr, &t_state.mask);
+    t_state.mask_generation = g_trap_generation;
+  }
 }
 
 const char* signal_name(int signal_number) {
@@ -131,6 +146,7 @@ Fault describe(const siginfo_t& info) {
 FaultTrap::FaultTrap() {
   assert(g_previous_actions == nullptr && "only one FaultTrap may exist at a time");
   g_previous_actions = new SavedActions;
+  ++g_trap_generation;
   struct sigaction action {};
   action.sa_sigaction = &on_fault;
   action.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -151,8 +167,10 @@ FaultTrap::~FaultTrap() {
 std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   assert(t_state.jump == nullptr && "FaultTrap::run is not re-entrant");
   ensure_alternate_stack();
+  remember_signal_mask();
   sigjmp_buf jump;
-  if (sigsetjmp(jump, 1) != 0) {
+  if (sigsetjmp(jump, 0) != 0) {
+    pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
     return describe(t_state.info);
   }
   t_state.jump = &jump;

@@ -40,4 +40,60 @@ std::string_view control_code_name(DWORD code) {
   }
 }
 
+std::string_view drop_code_name(DWORD code) {
+  switch (code) {
+    case DHCP_DROP_DUPLICATE:
+      return "DUPLICATE";
+    case DHCP_DROP_NOMEM:
+      return "NOMEM";
+    case DHCP_DROP_INTERNAL_ERROR:
+      return "INTERNAL_ERROR";
+    case DHCP_DROP_TIMEOUT:
+      return "TIMEOUT";
+    case DHCP_DROP_UNAUTH:
+      return "UNAUTH";
+    case DHCP_DROP_PAUSED:
+      return "PAUSED";
+    case DHCP_DROP_NO_SUBNETS:
+      return "NO_SUBNETS";
+    case DHCP_DROP_INVALID:
+      return "INVALID";
+    case DHCP_DROP_WRONG_SERVER:
+      return "WRONG_SERVER";
+    case DHCP_DROP_NOADDRESS:
+      return "NOADDRESS";
+    case DHCP_DROP_PROCESSED:
+      return "PROCESSED";
+    case DHCP_DROP_GEN_FAILURE:
+      return "GEN_FAILURE";
+    default:
+      return "unknown";
+  }
+}
+
+std::string_view address_code_name(DWORD code) {
+  switch (code) {
+    case DHCP_SEND_PACKET:
+      return "SEND_PACKET";
+    case DHCP_PROB_CONFLICT:
+      return "CONFLICT";
+    case DHCP_PROB_DECLINE:
+      return "DECLINE";
+    case DHCP_PROB_RELEASE:
+      return "RELEASE";
+    case DHCP_PROB_NACKED:
+      return "NACKED";
+    case DHCP_GIVE_ADDRESS_NEW:
+      return "NEW";
+    case DHCP_GIVE_ADDRESS_OLD:
+      return "OLD";
+    case DHCP_CLIENT_BOOTP:
+      return "BOOTP";
+    case DHCP_CLIENT_DHCP:
+      return "DHCP";
+    default:
+      return "unknown";
+  }
+}
+
 }  // namespace calloutemu::loader

@@ -31,7 +31,8 @@ Error CaptureWriter::error(const std::string& problem) const {
 }
 
 Result<CaptureWriter> CaptureWriter::create(const std::filesystem::path& path,
-                                            TimestampPrecision precision, std::uint32_t snaplen) {
+                                            TimestampPrecision precision, std::uint32_t snaplen,
+                                            int link_type) {
   CaptureWriter writer;
   writer.path_ = path;
   writer.precision_ = precision;
@@ -42,7 +43,12 @@ Result<CaptureWriter> CaptureWriter::create(const std::filesystem::path& path,
   const u_int libpcap_precision = precision == TimestampPrecision::nanoseconds
                                       ? PCAP_TSTAMP_PRECISION_NANO
                                       : PCAP_TSTAMP_PRECISION_MICRO;
-  writer.dead_.reset(pcap_open_dead_with_tstamp_precision(DLT_EN10MB, static_cast<int>(snaplen),
+  // Checked before the file is created; pcap_dump_fopen would refuse it only
+  // after, leaving an empty file behind.
+  if (pcap_datalink_val_to_name(link_type) == nullptr) {
+    return writer.error("cannot create: unknown link type " + std::to_string(link_type));
+  }
+  writer.dead_.reset(pcap_open_dead_with_tstamp_precision(link_type, static_cast<int>(snaplen),
                                                           libpcap_precision));
   if (!writer.dead_) {
     return writer.error("cannot create: libpcap could not allocate a handle");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
 
 #include "calloutemu/pcap_replay/capture_reader.h"
 #include "calloutemu/pcap_replay/capture_writer.h"
@@ -121,6 +122,48 @@ TEST(CaptureWriter, WritesTheFileHeaderEvenWithoutFrames) {
   const ReadAll all = read_all(dir / "empty.pcap");
   EXPECT_FALSE(all.open_error);
   EXPECT_TRUE(all.datagrams.empty());
+}
+
+struct OtherLinkType {
+  int link_type;
+  ByteVector frame;
+};
+
+class WriterLinkTypes : public ::testing::TestWithParam<OtherLinkType> {};
+
+TEST_P(WriterLinkTypes, TheFileHeaderNamesTheLinkType) {
+  test::TempDir dir;
+  const auto path = dir / "other.pcap";
+  auto writer = CaptureWriter::create(path, TimestampPrecision::microseconds,
+                                      CaptureWriter::kDefaultSnaplen, GetParam().link_type);
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE(writer->write(1s, GetParam().frame));
+  ASSERT_TRUE(writer->close());
+
+  const ReadAll all = read_all(path);
+  ASSERT_FALSE(all.open_error) << *all.open_error;
+  ASSERT_EQ(all.datagrams.size(), 1u);
+  EXPECT_EQ(all.datagrams[0].link_type, GetParam().link_type);
+  EXPECT_EQ(all.datagrams[0].frame, GetParam().frame);
+  EXPECT_EQ(all.datagrams[0].payload, counting_payload(20));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    LinkTypes, WriterLinkTypes,
+    ::testing::Values(
+        OtherLinkType{link_type::kLinuxSll, linux_sll(0x0800, ipv4_udp(counting_payload(20)))},
+        OtherLinkType{link_type::kLinuxSll2, linux_sll2(0x0800, ipv4_udp(counting_payload(20)))},
+        OtherLinkType{link_type::kRaw, ipv4_udp(counting_payload(20))}),
+    [](const auto& param_info) { return "dlt_" + std::to_string(param_info.param.link_type); });
+
+TEST(CaptureWriter, RejectsAnUnknownLinkTypeWithoutCreatingTheFile) {
+  test::TempDir dir;
+  const auto path = dir / "out.pcap";
+  auto writer = CaptureWriter::create(path, TimestampPrecision::microseconds,
+                                      CaptureWriter::kDefaultSnaplen, 99999);
+  ASSERT_FALSE(writer);
+  EXPECT_EQ(writer.error().message, path.string() + ": cannot create: unknown link type 99999");
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(CaptureWriter, CreateErrorsNameTheFile) {

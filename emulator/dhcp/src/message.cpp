@@ -107,6 +107,9 @@ Result<MessageView> parse_message(std::span<const std::uint8_t> datagram) {
       datagram.size() >= kOptionsOffset &&
       std::equal(kMagicCookie.begin(), kMagicCookie.end(), at + kMagicCookieOffset);
   if (message.has_magic_cookie) {
+    // Requests carry a handful of options: one allocation, not several.
+    constexpr std::size_t kUsualOptionCount = 16;
+    message.options.reserve(kUsualOptionCount);
     scan_options(message);
   }
   return message;

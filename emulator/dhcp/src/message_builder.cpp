@@ -1,6 +1,7 @@
 #include "calloutemu/dhcp/message_builder.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "calloutemu/byte_order.h"
@@ -11,96 +12,79 @@ namespace {
 
 constexpr std::size_t kMaxOptionLength = 255;
 
-// Encodes options in the order they are added; the first problem sticks.
-class OptionEncoder {
- public:
-  void add(std::uint8_t code, std::span<const std::uint8_t> data) {
-    if (data.size() > kMaxOptionLength) {
-      fail("option " + std::to_string(code) + " is " + std::to_string(data.size()) +
-           " bytes long, over 255");
-      return;
-    }
-    bytes_.push_back(code);
-    bytes_.push_back(static_cast<std::uint8_t>(data.size()));
-    bytes_.insert(bytes_.end(), data.begin(), data.end());
+// The options of a reply, visited in the order they are written. Used twice:
+// once to check and measure, once to write, so nothing is allocated.
+template <class Visit>
+void for_each_option(const MessageView& request, const ReplySpec& reply, Visit&& visit) {
+  if (reply.message_type) {
+    const auto type = static_cast<std::uint8_t>(*reply.message_type);
+    visit(option::message_type, std::span(&type, 1));
   }
-
-  void add_u32(std::uint8_t code, std::optional<std::uint32_t> value) {
+  auto u32 = [&](std::uint8_t code, std::optional<std::uint32_t> value) {
     if (value) {
-      add_u32s(code, {*value});
+      std::uint8_t data[4];
+      store_be32(data, *value);
+      visit(code, std::span<const std::uint8_t>(data));
     }
-  }
-
-  void add_u32s(std::uint8_t code, const std::vector<std::uint32_t>& values) {
+  };
+  u32(option::server_identifier, reply.server_identifier);
+  u32(option::lease_time, reply.lease_time);
+  u32(option::renewal_time, reply.renewal_time);
+  u32(option::rebinding_time, reply.rebinding_time);
+  u32(option::subnet_mask, reply.subnet_mask);
+  auto addresses = [&](std::uint8_t code, const std::vector<std::uint32_t>& values) {
     if (values.empty()) {
       return;
     }
-    std::vector<std::uint8_t> data(values.size() * 4);
+    std::uint8_t data[kMaxOptionLength + 4];
+    if (values.size() * 4 > kMaxOptionLength) {
+      visit(code, std::span<const std::uint8_t>(data, values.size() * 4));  // too long: rejected
+      return;
+    }
     for (std::size_t index = 0; index < values.size(); ++index) {
-      store_be32(data.data() + index * 4, values[index]);
+      store_be32(data + index * 4, values[index]);
     }
-    add(code, data);
-  }
-
-  void fail(std::string message) {
-    if (!error_) {
-      error_ = make_error(std::move(message));
-    }
-  }
-
-  const std::vector<std::uint8_t>& bytes() const { return bytes_; }
-  const std::optional<Error>& error() const { return error_; }
-
- private:
-  std::vector<std::uint8_t> bytes_;
-  std::optional<Error> error_;
-};
-
-OptionEncoder encode_options(const MessageView& request, const ReplySpec& reply) {
-  OptionEncoder encoder;
-  if (reply.message_type) {
-    const auto type = static_cast<std::uint8_t>(*reply.message_type);
-    encoder.add(option::message_type, std::span(&type, 1));
-  }
-  encoder.add_u32(option::server_identifier, reply.server_identifier);
-  encoder.add_u32(option::lease_time, reply.lease_time);
-  encoder.add_u32(option::renewal_time, reply.renewal_time);
-  encoder.add_u32(option::rebinding_time, reply.rebinding_time);
-  encoder.add_u32(option::subnet_mask, reply.subnet_mask);
-  encoder.add_u32s(option::router, reply.routers);
-  encoder.add_u32s(option::dns_servers, reply.dns_servers);
+    visit(code, std::span<const std::uint8_t>(data, values.size() * 4));
+  };
+  addresses(option::router, reply.routers);
+  addresses(option::dns_servers, reply.dns_servers);
   if (!reply.domain_name.empty()) {
     const auto* name = reinterpret_cast<const std::uint8_t*>(reply.domain_name.data());
-    encoder.add(option::domain_name, std::span(name, reply.domain_name.size()));
+    visit(option::domain_name, std::span(name, reply.domain_name.size()));
   }
-  for (const OptionRef& relay : request.find_all_options(option::relay_agent_information)) {
-    encoder.add(option::relay_agent_information, request.option_data(relay));
+  for (const OptionRef& relay : request.options) {
+    if (relay.code == option::relay_agent_information) {
+      visit(option::relay_agent_information, request.option_data(relay));
+    }
   }
   for (const ExtraOption& extra : reply.extra_options) {
-    if (extra.code == option::pad || extra.code == option::end) {
-      encoder.fail("extra option code " + std::to_string(extra.code) +
-                   " is pad or end, not an option");
-    }
-    encoder.add(extra.code, extra.data);
+    visit(extra.code, std::span<const std::uint8_t>(extra.data));
   }
-  return encoder;
 }
 
-// A NUL-terminated name in a fixed field.
-std::optional<Error> put_name(std::vector<std::uint8_t>& message, std::size_t offset,
-                              std::size_t size, const std::string& name, std::string_view field) {
+std::optional<Error> check_option(std::uint8_t code, std::size_t length) {
+  if (code == option::pad || code == option::end) {
+    return make_error("extra option code " + std::to_string(code) +
+                      " is pad or end, not an option");
+  }
+  if (length > kMaxOptionLength) {
+    return make_error("option " + std::to_string(code) + " is " + std::to_string(length) +
+                      " bytes long, over 255");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_name(const std::string& name, std::size_t size, std::string_view field) {
   if (name.size() >= size) {
     return make_error(std::string(field) + " is " + std::to_string(name.size()) +
                       " bytes long; the field holds at most " + std::to_string(size - 1) +
                       " and a NUL");
   }
-  std::copy(name.begin(), name.end(), message.begin() + static_cast<std::ptrdiff_t>(offset));
   return std::nullopt;
 }
 
-void put_header(std::vector<std::uint8_t>& message, const MessageView& request,
-                const ReplySpec& reply) {
-  std::uint8_t* const at = message.data();
+void put_header(std::uint8_t* at, const MessageView& request, const ReplySpec& reply) {
+  std::memset(at, 0, kOptionsOffset);
   at[kOpOffset] = kBootReply;
   at[kHtypeOffset] = request.htype;
   at[kHlenOffset] = request.hlen;
@@ -112,6 +96,8 @@ void put_header(std::vector<std::uint8_t>& message, const MessageView& request,
   store_be32(at + kSiaddrOffset, reply.siaddr);
   store_be32(at + kGiaddrOffset, request.giaddr);
   std::copy(request.chaddr.begin(), request.chaddr.end(), at + kChaddrOffset);
+  std::copy(reply.server_name.begin(), reply.server_name.end(), at + kSnameOffset);
+  std::copy(reply.boot_file.begin(), reply.boot_file.end(), at + kFileOffset);
   std::copy(kMagicCookie.begin(), kMagicCookie.end(), at + kMagicCookieOffset);
 }
 
@@ -119,28 +105,44 @@ void put_header(std::vector<std::uint8_t>& message, const MessageView& request,
 
 Result<std::size_t> build_reply(const MessageView& request, const ReplySpec& reply,
                                 std::span<std::uint8_t> out) {
-  const OptionEncoder options = encode_options(request, reply);
-  if (options.error()) {
-    return *options.error();
+  std::optional<Error> error;
+  std::size_t options_size = 0;
+  for_each_option(request, reply, [&](std::uint8_t code, std::span<const std::uint8_t> data) {
+    if (!error) {
+      error = check_option(code, data.size());
+    }
+    options_size += 2 + data.size();
+  });
+  if (!error) {
+    error = check_name(reply.server_name, kSnameSize, "sname");
   }
-  std::vector<std::uint8_t> message(kOptionsOffset);
-  put_header(message, request, reply);
-  if (auto error = put_name(message, kSnameOffset, kSnameSize, reply.server_name, "sname")) {
+  if (!error) {
+    error = check_name(reply.boot_file, kFileSize, "file");
+  }
+  if (error) {
     return *error;
   }
-  if (auto error = put_name(message, kFileOffset, kFileSize, reply.boot_file, "file")) {
-    return *error;
+  const std::size_t end_at = kOptionsOffset + options_size;
+  const std::size_t size = std::max(end_at + 1, kMinimumBootpSize);
+  if (size > out.size()) {
+    return make_error("the reply is " + std::to_string(size) + " bytes; the buffer holds " +
+                      std::to_string(out.size()));
   }
-  message.insert(message.end(), options.bytes().begin(), options.bytes().end());
-  message.push_back(option::end);
-  message.resize(std::max(message.size(), kMinimumBootpSize), option::pad);
 
-  if (message.size() > out.size()) {
-    return make_error("the reply is " + std::to_string(message.size()) +
-                      " bytes; the buffer holds " + std::to_string(out.size()));
-  }
-  std::copy(message.begin(), message.end(), out.begin());
-  return message.size();
+  std::uint8_t* const at = out.data();
+  put_header(at, request, reply);
+  std::size_t position = kOptionsOffset;
+  for_each_option(request, reply, [&](std::uint8_t code, std::span<const std::uint8_t> data) {
+    at[position] = code;
+    at[position + 1] = static_cast<std::uint8_t>(data.size());
+    if (!data.empty()) {
+      std::memcpy(at + position + 2, data.data(), data.size());
+    }
+    position += 2 + data.size();
+  });
+  at[end_at] = option::end;
+  std::memset(at + end_at + 1, option::pad, size - end_at - 1);
+  return size;
 }
 
 }  // namespace calloutemu::dhcp

@@ -1,5 +1,7 @@
 #include "calloutemu/dhcp/server_options.h"
 
+#include <array>
+
 #include "calloutemu/dhcp/wire_format.h"
 
 namespace calloutemu::dhcp {
@@ -14,7 +16,14 @@ struct Place {
 
 class Placer {
  public:
-  explicit Placer(const MessageView& request) : request_(request) {}
+  // One pass over the options finds each code's first occurrence.
+  explicit Placer(const MessageView& request) : request_(request) {
+    for (const OptionRef& option : request.options) {
+      if (first_[option.code] == nullptr) {
+        first_[option.code] = &option;
+      }
+    }
+  }
 
   std::uint8_t* at(std::size_t offset) const {
     // The request buffer is the server's writable receive buffer (see the
@@ -24,8 +33,8 @@ class Placer {
 
   // The first occurrence's data from `skip` on; nothing when that is empty.
   Place option(std::uint8_t code, std::size_t skip = 0) const {
-    const auto found = request_.find_option(code);
-    if (!found || found->length <= skip) {
+    const OptionRef* found = first_[code];
+    if (found == nullptr || found->length <= skip) {
       return {};
     }
     return {at(found->data_offset + skip), found->length - skip};
@@ -40,6 +49,7 @@ class Placer {
 
  private:
   const MessageView& request_;
+  std::array<const OptionRef*, 256> first_{};
 };
 
 struct MicrosoftSuboptions {

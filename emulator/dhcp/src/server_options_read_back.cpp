@@ -35,17 +35,19 @@ class MemberReader {
     return value ? std::optional(load_be32(value->data())) : std::nullopt;
   }
 
-  std::optional<std::vector<std::uint8_t>> vector(const void* pointer, std::size_t length,
-                                                  std::string_view member) {
+  // Copies into `target`, reusing the storage it already has.
+  template <class Container>
+  void copy(std::optional<Container>& target, const void* pointer, std::size_t length,
+            std::string_view member) {
     const auto value = bytes(pointer, length, member);
-    return value ? std::optional(std::vector<std::uint8_t>(value->begin(), value->end()))
-                 : std::nullopt;
-  }
-
-  std::optional<std::string> text(const void* pointer, std::size_t length,
-                                  std::string_view member) {
-    const auto value = bytes(pointer, length, member);
-    return value ? std::optional(std::string(value->begin(), value->end())) : std::nullopt;
+    if (!value) {
+      target.reset();
+      return;
+    }
+    if (!target) {
+      target.emplace();
+    }
+    target->assign(value->begin(), value->end());
   }
 
  private:
@@ -88,9 +90,11 @@ void read_message_type(const DHCP_SERVER_OPTIONS& options, const MessageView& re
 
 }  // namespace
 
-ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& options,
-                                               const MessageView& request) {
-  ServerOptionsReadBack out;
+void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                              ServerOptionsReadBack& out) {
+  out.message_type.reset();
+  out.malformed_message_type = false;
+  out.unreadable.clear();
   MemberReader read(request.bytes, out.unreadable);
   read_message_type(options, request, read, out);
   out.subnet_mask = read.dword(options.SubnetMask, "SubnetMask");
@@ -99,20 +103,26 @@ ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& option
   out.overlay_fields = read.byte(options.OverlayFields, "OverlayFields");
   out.router_address = read.dword(options.RouterAddress, "RouterAddress");
   out.server_identifier = read.dword(options.Server, "Server");
-  out.parameter_request_list = read.vector(
-      options.ParameterRequestList, options.ParameterRequestListLength, "ParameterRequestList");
-  out.machine_name = read.text(options.MachineName, options.MachineNameLength, "MachineName");
+  read.copy(out.parameter_request_list, options.ParameterRequestList,
+            options.ParameterRequestListLength, "ParameterRequestList");
+  read.copy(out.machine_name, options.MachineName, options.MachineNameLength, "MachineName");
   out.client_hardware_address_type = options.ClientHardwareAddressType;
-  out.client_hardware_address = read.vector(
-      options.ClientHardwareAddress, options.ClientHardwareAddressLength, "ClientHardwareAddress");
-  out.class_identifier =
-      read.text(options.ClassIdentifier, options.ClassIdentifierLength, "ClassIdentifier");
-  out.vendor_class = read.vector(options.VendorClass, options.VendorClassLength, "VendorClass");
+  read.copy(out.client_hardware_address, options.ClientHardwareAddress,
+            options.ClientHardwareAddressLength, "ClientHardwareAddress");
+  read.copy(out.class_identifier, options.ClassIdentifier, options.ClassIdentifierLength,
+            "ClassIdentifier");
+  read.copy(out.vendor_class, options.VendorClass, options.VendorClassLength, "VendorClass");
   out.dns_flags = options.DNSFlags;
-  out.dns_name = read.vector(options.DNSName, options.DNSNameLength, "DNSName");
+  read.copy(out.dns_name, options.DNSName, options.DNSNameLength, "DNSName");
   out.ds_domain_name_requested = options.DSDomainNameRequested != FALSE;
-  out.ds_domain_name = read.text(options.DSDomainName, options.DSDomainNameLen, "DSDomainName");
+  read.copy(out.ds_domain_name, options.DSDomainName, options.DSDomainNameLen, "DSDomainName");
   out.scope_id = read.dword(options.ScopeId, "ScopeId");
+}
+
+ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& options,
+                                               const MessageView& request) {
+  ServerOptionsReadBack out;
+  read_back_server_options(options, request, out);
   return out;
 }
 

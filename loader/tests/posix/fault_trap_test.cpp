@@ -1,6 +1,7 @@
 #include "calloutemu/loader/fault_trap.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -89,6 +90,59 @@ TEST(FaultTrapTest, KeepsWorkingAfterAFault) {
   int calls = 0;
   EXPECT_FALSE(trap.run([&] { ++calls; }).has_value());
   EXPECT_EQ(calls, 1);
+}
+
+bool is_blocked(int signal_number) {
+  sigset_t mask;
+  pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+  return sigismember(&mask, signal_number) == 1;
+}
+
+// The handler runs with the signal blocked and run() jumps out of it: a
+// signal left blocked would make the next fault of that kind kill the process
+// (a hardware fault) or go unnoticed (a raised one).
+TEST(FaultTrapTest, DoesNotLeaveTheFaultingSignalBlocked) {
+  FaultTrap trap;
+  ASSERT_TRUE(trap.run(store_to_bad_address).has_value());
+  ASSERT_FALSE(is_blocked(SIGSEGV));
+  const auto second = trap.run(store_to_bad_address);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->code, static_cast<std::uint32_t>(SIGSEGV));
+
+  for (const int signal_number : {SIGBUS, SIGFPE, SIGILL, SIGSEGV}) {
+    for (int round = 0; round < 2; ++round) {
+      const auto fault = trap.run([signal_number] { std::raise(signal_number); });
+      ASSERT_TRUE(fault.has_value()) << "signal " << signal_number << ", round " << round;
+      EXPECT_EQ(fault->code, static_cast<std::uint32_t>(signal_number));
+      EXPECT_FALSE(is_blocked(signal_number)) << "signal " << signal_number;
+    }
+  }
+}
+
+// As sigsetjmp(jump, 1) would: what a faulting callout blocked is unblocked,
+// and what the caller had blocked stays blocked.
+TEST(FaultTrapTest, RestoresTheCallersSignalMaskAfterAFault) {
+  sigset_t original;
+  pthread_sigmask(SIG_BLOCK, nullptr, &original);
+  sigset_t caller_blocks;
+  sigemptyset(&caller_blocks);
+  sigaddset(&caller_blocks, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &caller_blocks, nullptr);
+  {
+    FaultTrap trap;
+    const auto fault = trap.run([] {
+      sigset_t callout_blocks;
+      sigemptyset(&callout_blocks);
+      sigaddset(&callout_blocks, SIGUSR1);
+      pthread_sigmask(SIG_BLOCK, &callout_blocks, nullptr);
+      store_to_bad_address();
+    });
+    EXPECT_TRUE(fault.has_value());
+  }
+  EXPECT_FALSE(is_blocked(SIGUSR1));
+  EXPECT_TRUE(is_blocked(SIGUSR2));
+  EXPECT_FALSE(is_blocked(SIGSEGV));
+  pthread_sigmask(SIG_SETMASK, &original, nullptr);
 }
 
 TEST(FaultTrapTest, CatchesFaultsOnOtherThreads) {

@@ -1,6 +1,7 @@
 // The command line and the config file, which takes every long option too.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,8 +11,26 @@
 #include "calloutemu/emulator/profile.h"
 #include "calloutemu/loader/load_order.h"
 #include "calloutemu/result.h"
+#include "calloutemu/scopes/server_config.h"
+#include "calloutemu/server/settings.h"
 
 namespace calloutemu::emulator {
+
+// The capture replay: what to read and how the server model behaves.
+struct ReplayOptions {
+  std::vector<std::string> pcaps;        // --pcap, in order
+  std::optional<std::string> filter;     // --filter; none: every UDP/IPv4 datagram is looked at
+  std::vector<std::string> scope_cidrs;  // --scope
+  server::DecisionMode decisions = server::DecisionMode::automatic;
+  std::chrono::nanoseconds duplicate_window = std::chrono::seconds(2);
+  std::chrono::nanoseconds reply_window = std::chrono::seconds(2);
+  std::vector<server::Injection> injections;
+  std::vector<std::uint64_t> pause_at;
+  std::vector<std::uint64_t> continue_at;
+  std::vector<server::AdminDelete> deletes;
+  // [server] and [scope] sections of --config, then the --scope scopes.
+  scopes::ServerConfig server;
+};
 
 struct Options {
   std::vector<std::string> dlls;                // --dlls values as given (comma lists)
@@ -20,6 +39,7 @@ struct Options {
   Profile profile = Profile::documented;        // --profile
   std::optional<loader::LoadOrder> load_order;  // --load-order; else the profile's
   spdlog::level::level_enum log_level = spdlog::level::info;
+  ReplayOptions replay;
 
   loader::LoadOrder effective_load_order() const {
     return load_order.value_or(default_load_order(profile));

@@ -2,7 +2,11 @@
 //
 // POSIX: synchronous fault signals (SEGV, BUS, FPE, ILL, ABRT) raised on the
 // calling thread during run() return to run() through siglongjmp; Windows: the
-// hardware exceptions, through a vectored handler. The callout may be left in
+// hardware exceptions, through a vectored handler. On POSIX the signal mask
+// is not saved on every run() (that is a system call); after a fault the
+// thread's mask is restored to what it was at its first run() under this
+// trap, so a thread that changes its own mask between runs should do so
+// outside the trap's lifetime. The callout may be left in
 // a broken state (a lock it held stays held): the out-of-process host is the
 // isolation for that.
 #pragma once

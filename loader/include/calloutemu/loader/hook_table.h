@@ -20,5 +20,10 @@ inline constexpr std::size_t kHookSlotCount = 10;
 std::array<HookSlot, kHookSlotCount> describe_hooks(const DHCP_CALLOUT_TABLE& table);
 
 std::string_view control_code_name(DWORD code);  // "START", ...; "unknown" otherwise
+std::string_view drop_code_name(DWORD code);     // "DUPLICATE", ..., "GEN_FAILURE"; "unknown"
+// The ControlCode of PktSend, AddressDel and AddressOffer and AddressOffer's
+// AddrType: "SEND_PACKET", "CONFLICT", "DECLINE", "RELEASE", "NACKED",
+// "NEW", "OLD", "BOOTP", "DHCP"; "unknown" otherwise.
+std::string_view address_code_name(DWORD code);
 
 }  // namespace calloutemu::loader

@@ -1,4 +1,4 @@
-// Writes Ethernet frames to a pcap file (DLT_EN10MB).
+// Writes frames to a pcap file: Ethernet (DLT_EN10MB) unless told otherwise.
 #pragma once
 
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "calloutemu/pcap_replay/link_type.h"
 #include "calloutemu/result.h"
 
 struct pcap;
@@ -21,12 +22,13 @@ class CaptureWriter {
  public:
   static constexpr std::uint32_t kDefaultSnaplen = 262144;
 
-  // Creates (or replaces) the file and writes the pcap file header. Errors
-  // name the file.
+  // Creates (or replaces) the file and writes the pcap file header, which
+  // names `link_type` (a DLT_ value, link_type.h) for every frame. Errors name
+  // the file.
   static Result<CaptureWriter> create(
       const std::filesystem::path& path,
       TimestampPrecision precision = TimestampPrecision::microseconds,
-      std::uint32_t snaplen = kDefaultSnaplen);
+      std::uint32_t snaplen = kDefaultSnaplen, int link_type = link_type::kEthernet);
 
   // Appends one frame, captured whole. `timestamp` is since the Unix epoch;
   // pcap holds whole seconds in 32 unsigned bits, so it must fall in

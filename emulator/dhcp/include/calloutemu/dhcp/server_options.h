@@ -96,5 +96,8 @@ inline constexpr std::size_t kMaxReadBackLength = 65535;
 // `request` is the parse of the buffer `options` was filled from.
 ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& options,
                                                const MessageView& request);
+// The same into `out`, reusing the storage its strings and vectors have.
+void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                              ServerOptionsReadBack& out);
 
 }  // namespace calloutemu::dhcp

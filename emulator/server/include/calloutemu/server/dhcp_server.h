@@ -1,0 +1,44 @@
+// The DHCP server model: drives one request through the callout's hooks in
+// the order Microsoft DHCP Server does (spec §3-§5).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/server/outcome.h"
+#include "calloutemu/server/request.h"
+#include "calloutemu/server/settings.h"
+
+namespace calloutemu::server {
+
+class DhcpServer {
+ public:
+  // `hooks` and `observer` must outlive the server. START and STOP are not
+  // sent here: they belong to loading and unloading.
+  DhcpServer(ServerSettings settings, loader::CalloutHooks& hooks, ServerObserver& observer);
+  ~DhcpServer();
+  DhcpServer(const DhcpServer&) = delete;
+  DhcpServer& operator=(const DhcpServer&) = delete;
+
+  // One request, in capture order: first what is scheduled before it (lease
+  // expiry up to its capture time, --delete-client, PAUSE/CONTINUE), then its
+  // hooks. `reply` is the captured server's answer to it, if the capture has
+  // one; it decides the request unless the decision mode is `model`.
+  void process(const Request& request, const CapturedReply* reply);
+
+  // Every BOOTREPLY read from the capture, as it is read (before the
+  // requests it answers are processed).
+  void observe_reply(const CapturedReply& reply);
+
+  // After the last request: notes for scripted events that never happened.
+  void finish(std::uint64_t requests_seen);
+
+  std::size_t lease_count() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace calloutemu::server

@@ -1,0 +1,447 @@
+#include "server_core.h"
+
+#include <array>
+#include <cstring>
+
+#include "calloutemu/byte_order.h"
+
+#include "calloutemu/dhcp/validation.h"
+#include "calloutemu/dhcp/wire_format.h"
+
+namespace calloutemu::server {
+namespace {
+
+using loader::Hook;
+
+bool is_unicast(std::uint32_t address) {
+  return address != 0 && address != 0xFFFFFFFFu && (address >> 28) != 0xE;
+}
+
+std::uint32_t byte_swap(std::uint32_t value) {
+  return (value >> 24) | ((value >> 8) & 0xFF00u) | ((value << 8) & 0xFF0000u) | (value << 24);
+}
+
+}  // namespace
+
+ServerCore::ServerCore(ServerSettings settings, loader::CalloutHooks& hooks,
+                       ServerObserver& observer)
+    : settings_(std::move(settings)),
+      hooks_(hooks),
+      observer_(observer),
+      leases_(settings_.config),
+      duplicates_(settings_.duplicate_window),
+      replies_(settings_.config.scopes) {
+  for (const auto& scope : settings_.config.scopes) {
+    own_servers_.insert(scope.server_address);
+  }
+  for (const auto& injection : settings_.injections) {
+    injections_.emplace(injection.request, injection.code);
+  }
+  for (auto number : settings_.pause_at) {
+    controls_.emplace(number, DHCP_CONTROL_PAUSE);
+  }
+  for (auto number : settings_.continue_at) {
+    controls_.emplace(number, DHCP_CONTROL_CONTINUE);
+  }
+  for (const auto& order : settings_.deletes) {
+    deletes_.emplace(order.request, order);
+  }
+}
+
+void ServerCore::observe_reply(const CapturedReply& reply) {
+  const auto address = reply.server_address();
+  if (address != 0) {
+    own_servers_.insert(address);
+    last_captured_server_ = address;
+  }
+}
+
+// --- one request -----------------------------------------------------------
+
+void ServerCore::process(const Request& request, const CapturedReply* reply) {
+  current_request_ = request.number;
+  // Faults in what is scheduled before the request count with it.
+  outcome_.reset(request.number, request.origin);
+  run_scheduled(request);
+
+  Packet packet = receive(request, reply);
+  if (!packet.process_it) {
+    outcome_.dropped_by_callout = true;
+    drop(packet, DHCP_DROP_PROCESSED);
+  } else if (worker_checks(packet, reply)) {
+    drop(packet, DHCP_DROP_PROCESSED);
+  }
+  if (!packet.slot->settle_tail(packet.buffer.high_water()) && outcome_.findings.empty()) {
+    finding(
+        "a hook wrote past PacketSize in the receive buffer, more than 256 bytes past it "
+        "(found after the packet's last hook)");
+  }
+  observer_.request_finished(outcome_);
+}
+
+Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
+  PacketSlot& slot = slots_.take();
+  std::size_t length = request.payload.size();
+  if (length > slot.receive.size()) {
+    // recv() into the 4096-byte buffer would cut it the same way.
+    finding("the datagram is " + std::to_string(length) + " bytes; the " +
+            std::to_string(slot.receive.size()) + "-byte receive buffer holds only the start");
+    length = slot.receive.size();
+  }
+  slot.prepare_tail(length);
+  if (length != 0) {
+    std::memcpy(slot.receive.data(), request.payload.data(), length);
+  }
+  Packet packet{.request = &request,
+                .slot = &slot,
+                .buffer = HandedBuffer(slot.receive.data(), static_cast<DWORD>(length)),
+                .context = nullptr,
+                .process_it = TRUE,
+                .arrival_scope = std::nullopt,
+                .interface_address = 0};
+  std::uint32_t giaddr = 0;
+  std::uint32_t ciaddr = 0;
+  if (length >= dhcp::kFixedHeaderSize) {
+    giaddr = load_be32(request.payload.data() + dhcp::kGiaddrOffset);
+    ciaddr = load_be32(request.payload.data() + dhcp::kCiaddrOffset);
+  }
+  packet.arrival_scope = arrival_scope(request.destination_address, giaddr, ciaddr);
+  packet.interface_address = interface_address(packet, reply);
+
+  packet.buffer.before_hook();
+  const auto call = hooks_.new_pkt(packet.buffer.packet_pointer(), packet.buffer.size_pointer(),
+                                   ip_for(Hook::new_pkt, packet), packet.reserved(),
+                                   &packet.context, &packet.process_it);
+  record(Hook::new_pkt, 0, call);
+  check_buffer(packet, Hook::new_pkt);
+  return packet;
+}
+
+// The receive stage's checks after NewPkt, then the worker's (spec §3 steps
+// 3-9). False when a drop ended the packet already (PROCESSED included).
+bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
+  const std::span<const std::uint8_t> bytes(packet.buffer.packet(), packet.buffer.size());
+  auto view = dhcp::parse_message(bytes);
+  const dhcp::MessageView* parsed = view ? &view.value() : nullptr;
+  if (parsed != nullptr &&
+      duplicates_.is_duplicate(request_key(*parsed), packet.request->origin.time)) {
+    drop_with_reason(packet, DHCP_DROP_DUPLICATE);
+    return false;
+  }
+  constexpr std::array<DWORD, 3> kReceiveFailures = {DHCP_DROP_NOMEM, DHCP_DROP_INTERNAL_ERROR,
+                                                     DHCP_DROP_TIMEOUT};
+  for (DWORD code : kReceiveFailures) {
+    if (injected(code)) {
+      drop_with_reason(packet, code);
+      return false;
+    }
+  }
+  if (!settings_.config.authorized) {
+    drop_with_reason(packet, DHCP_DROP_UNAUTH);
+    return false;
+  }
+  if (paused_) {
+    drop_with_reason(packet, DHCP_DROP_PAUSED);
+    return false;
+  }
+
+  outcome_.source = parsed ? decision_source(*parsed, reply)
+                           : (settings_.decisions == DecisionMode::capture ? DecisionSource::capture
+                                                                           : DecisionSource::model);
+  if (outcome_.source == DecisionSource::model && settings_.config.scopes.empty()) {
+    if (!said_no_subnets_) {
+      said_no_subnets_ = true;
+      observer_.note(
+          "no scope is configured and the capture holds no reply to decide by: requests are "
+          "dropped with NO_SUBNETS (give --scope CIDR or [scope NAME] sections in --config, or "
+          "replay a capture that holds the server's replies)");
+    }
+    drop_with_reason(packet, DHCP_DROP_NO_SUBNETS);
+    return false;
+  }
+  if (!parsed || dhcp::why_invalid(*parsed)) {
+    drop_with_reason(packet, DHCP_DROP_INVALID);
+    return false;
+  }
+
+  if (!handle_options(packet, *parsed)) {
+    drop_with_reason(packet, DHCP_DROP_INVALID);
+    return false;
+  }
+  ReadOptions* options = &read_;
+  outcome_.message_type = options->values.message_type;
+  outcome_.bootp = options->values.is_bootp();
+  if (options->values.malformed_message_type ||
+      (options->values.message_type && !dhcp::is_served_request(*options->values.message_type))) {
+    drop_with_reason(packet, DHCP_DROP_INVALID);
+    return false;
+  }
+  if (injected(DHCP_DROP_GEN_FAILURE)) {
+    drop(packet, DHCP_DROP_GEN_FAILURE);
+    outcome_.drop_reasons.push_back(DHCP_DROP_GEN_FAILURE);
+    return true;
+  }
+  if (outcome_.source == DecisionSource::capture) {
+    decide_by_capture(packet, *parsed, *options, reply);
+  } else {
+    decide_by_model(packet, *parsed, *options);
+  }
+  return true;
+}
+
+DecisionSource ServerCore::decision_source(const dhcp::MessageView& view,
+                                           const CapturedReply* reply) const {
+  switch (settings_.decisions) {
+    case DecisionMode::model:
+      return DecisionSource::model;
+    case DecisionMode::capture:
+      return DecisionSource::capture;
+    case DecisionMode::automatic:
+      break;
+  }
+  if (reply != nullptr) {
+    return DecisionSource::capture;
+  }
+  // DECLINE and RELEASE get no reply: the capture decides them when the
+  // captured server granted this client its lease.
+  const auto type = view.message_type();
+  if (type == dhcp::MessageType::decline || type == dhcp::MessageType::release) {
+    std::string id;
+    if (const auto data = view.find_option_data(dhcp::option::client_identifier);
+        data && !data->empty()) {
+      id.assign(data->begin(), data->end());
+    } else {
+      const auto chaddr = view.client_hardware_address();
+      id.assign(chaddr.begin(), chaddr.end());
+    }
+    if (captured_.find(id) != nullptr) {
+      return DecisionSource::capture;
+    }
+  }
+  return DecisionSource::model;
+}
+
+bool ServerCore::handle_options(Packet& packet, const dhcp::MessageView& view) {
+  dhcp::fill_server_options(view, options_);
+  packet.buffer.before_hook();
+  const auto call = hooks_.handle_options(packet.buffer.packet(), packet.buffer.size(),
+                                          packet.reserved(), packet.context, &options_);
+  record(Hook::handle_options, 0, call);
+  check_buffer(packet, Hook::handle_options);
+
+  ReadOptions& read = read_;
+  const auto fault =
+      hooks_.guarded([&] { dhcp::read_back_server_options(options_, view, read.values); });
+  if (fault) {
+    finding("HandleOptions left a pointer in DHCP_SERVER_OPTIONS that faults when read (" +
+            fault->description + "); the request is INVALID");
+    return false;
+  }
+  for (auto member : read.values.unreadable) {
+    finding("HandleOptions left " + std::string(member) +
+            " pointing partly outside the packet; the server ignores it");
+  }
+  read.chaddr = view.client_hardware_address();
+  read.client_id.clear();
+  if (read.values.client_hardware_address && !read.values.client_hardware_address->empty()) {
+    read.client_id.push_back(static_cast<char>(read.values.client_hardware_address_type));
+    read.client_id.append(read.values.client_hardware_address->begin(),
+                          read.values.client_hardware_address->end());
+  } else {
+    read.client_id.assign(read.chaddr.begin(), read.chaddr.end());
+  }
+  return true;
+}
+
+// --- hooks -----------------------------------------------------------------
+
+DWORD ServerCore::ip_for(Hook hook, const Packet& packet) const {
+  const std::uint32_t host_order = packet.interface_address;
+  if (settings_.fidelity == Fidelity::legacy &&
+      (hook == Hook::new_pkt || hook == Hook::pkt_drop || hook == Hook::pkt_send ||
+       hook == Hook::address_del)) {
+    return byte_swap(host_order);
+  }
+  return host_order;
+}
+
+void ServerCore::record(Hook hook, DWORD code, const loader::HookCall& call) {
+  if (!call.called) {
+    return;
+  }
+  if (call.fault) {
+    ++outcome_.faults;
+  }
+  observer_.hook_called(HookRecord{hook, code, current_request_, &call});
+}
+
+void ServerCore::check_buffer(Packet& packet, Hook hook) {
+  auto text = packet.buffer.after_hook(loader::to_string(hook), "receive");
+  if (!text.empty()) {
+    finding(std::move(text));
+  }
+  if (packet.buffer.replaced()) {
+    outcome_.packet_replaced = true;
+  }
+}
+
+void ServerCore::finding(std::string text) {
+  outcome_.findings.push_back(std::move(text));
+}
+
+void ServerCore::drop(Packet& packet, DWORD code) {
+  packet.buffer.before_hook();
+  const auto call =
+      hooks_.pkt_drop(packet.buffer.packet_pointer(), packet.buffer.size_pointer(), code,
+                      ip_for(Hook::pkt_drop, packet), packet.reserved(), packet.context);
+  record(Hook::pkt_drop, code, call);
+  check_buffer(packet, Hook::pkt_drop);
+}
+
+void ServerCore::drop_with_reason(Packet& packet, DWORD reason) {
+  outcome_.drop_reasons.push_back(reason);
+  drop(packet, reason);
+  drop(packet, DHCP_DROP_PROCESSED);
+}
+
+void ServerCore::address_del(Packet& packet, DWORD code, std::uint32_t address) {
+  packet.buffer.before_hook();
+  const auto call = hooks_.address_del(packet.buffer.packet(), packet.buffer.size(), code,
+                                       ip_for(Hook::address_del, packet), address,
+                                       packet.reserved(), packet.context);
+  record(Hook::address_del, code, call);
+  check_buffer(packet, Hook::address_del);
+}
+
+void ServerCore::address_offer(Packet& packet, DWORD code, DWORD address_type,
+                               std::uint32_t address, std::uint32_t lease_time) {
+  packet.buffer.before_hook();
+  const auto call = hooks_.address_offer(packet.buffer.packet(), packet.buffer.size(), code,
+                                         ip_for(Hook::address_offer, packet), address, address_type,
+                                         lease_time, packet.reserved(), packet.context);
+  record(Hook::address_offer, code, call);
+  check_buffer(packet, Hook::address_offer);
+}
+
+void ServerCore::send(Packet& packet, std::size_t size, std::optional<dhcp::MessageType> type) {
+  HandedBuffer response(packet.slot->send.data(), static_cast<DWORD>(size));
+  response.before_hook();
+  const auto call =
+      hooks_.pkt_send(response.packet_pointer(), response.size_pointer(), DHCP_SEND_PACKET,
+                      ip_for(Hook::pkt_send, packet), packet.reserved(), packet.context);
+  record(Hook::pkt_send, DHCP_SEND_PACKET, call);
+  if (auto text = response.after_hook("PktSend", "send"); !text.empty()) {
+    finding(std::move(text));
+  }
+  check_buffer(packet, Hook::pkt_send);
+  outcome_.responded = true;
+  outcome_.response_type = type;
+  outcome_.response_replaced = response.replaced();
+  if (!response.replaced()) {
+    observer_.response_sent(outcome_, {response.packet(), response.size()});
+    return;
+  }
+  // The callout's own buffer: copied under the trap, as a bad pointer there
+  // would crash the server's send.
+  const BYTE* bytes = response.packet();
+  const std::size_t length = response.size();
+  response_copy_.resize(length);
+  if (auto fault = hooks_.guarded([&] { std::memcpy(response_copy_.data(), bytes, length); })) {
+    finding("PktSend left a response buffer that faults when read (" + fault->description +
+            "); nothing was sent");
+    outcome_.responded = false;
+    return;
+  }
+  observer_.response_sent(outcome_, response_copy_);
+}
+
+bool ServerCore::build_and_send(Packet& packet, const dhcp::MessageView& view,
+                                const dhcp::ReplySpec& spec) {
+  auto size = dhcp::build_reply(view, spec, packet.slot->send);
+  if (!size) {
+    finding("the server could not build its reply: " + size.error().message);
+    drop(packet, DHCP_DROP_GEN_FAILURE);
+    outcome_.drop_reasons.push_back(DHCP_DROP_GEN_FAILURE);
+    return false;
+  }
+  send(packet, *size, spec.message_type);
+  return true;
+}
+
+void ServerCore::send_captured(Packet& packet, const CapturedReply& reply) {
+  std::size_t length = reply.payload.size();
+  if (length > packet.slot->send.size()) {
+    finding("the captured reply (frame " + std::to_string(reply.origin.frame_number) + ") is " +
+            std::to_string(length) + " bytes, over the 4096-byte send buffer: sent cut short");
+    length = packet.slot->send.size();
+  }
+  std::memcpy(packet.slot->send.data(), reply.payload.data(), length);
+  send(packet, length, reply.message_type);
+}
+
+bool ServerCore::injected(DWORD code) const {
+  auto [first, last] = injections_.equal_range(current_request_);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == code) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// --- where the request arrived ---------------------------------------------
+
+std::optional<std::size_t> ServerCore::arrival_scope(std::uint32_t destination,
+                                                     std::uint32_t giaddr,
+                                                     std::uint32_t ciaddr) const {
+  if (settings_.config.scopes.empty()) {
+    return std::nullopt;
+  }
+  if (is_unicast(destination)) {
+    if (auto scope = leases_.scope_served_by(destination)) {
+      return scope;
+    }
+  }
+  for (auto address : {giaddr, ciaddr}) {
+    if (address != 0) {
+      if (auto scope = leases_.scope_containing(address)) {
+        return scope;
+      }
+    }
+  }
+  return std::size_t{0};
+}
+
+std::optional<std::size_t> ServerCore::decision_scope(const dhcp::MessageView& view,
+                                                      const Packet& packet) const {
+  if (view.giaddr != 0) {
+    return leases_.scope_containing(view.giaddr);
+  }
+  if (view.ciaddr != 0) {
+    if (auto scope = leases_.scope_containing(view.ciaddr)) {
+      return scope;
+    }
+  }
+  return packet.arrival_scope;
+}
+
+std::uint32_t ServerCore::interface_address(const Packet& packet,
+                                            const CapturedReply* reply) const {
+  const Request& request = *packet.request;
+  if (packet.arrival_scope) {
+    return settings_.config.scopes[*packet.arrival_scope].server_address;
+  }
+  if (reply != nullptr && reply->server_address() != 0) {
+    return reply->server_address();
+  }
+  if (is_unicast(request.destination_address)) {
+    return request.destination_address;
+  }
+  return last_captured_server_;
+}
+
+bool ServerCore::is_own_server(std::uint32_t address) const {
+  return own_servers_.contains(address);
+}
+
+}  // namespace calloutemu::server

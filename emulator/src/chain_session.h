@@ -1,0 +1,46 @@
+// The part of every run that loads the chain and, at the end, stops and
+// unloads it, reporting each step on `out`.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "calloutemu/emulator/exit_codes.h"
+#include "calloutemu/emulator/options.h"
+#include "calloutemu/loader/callout_config.h"
+#include "calloutemu/loader/chain_loader.h"
+#include "calloutemu/loader/fault_trap.h"
+
+namespace calloutemu::emulator {
+
+struct ChainSession {
+  std::optional<loader::LoadedCallout> callout;  // empty: callouts disabled or none listed
+  std::string dll;                               // the loaded DLL's name
+  bool faulted = false;                          // a Control call crashed
+};
+
+struct SessionStart {
+  std::optional<ExitCode> stop;  // set when the run ends here
+  ChainSession session;
+};
+
+// Prints CalloutDlls, the load order, the loaded DLL, ChainDlls, its hook
+// table and Control(START). Stops with kExitNoCallout when DLLs are listed but
+// none loads; when callouts are disabled or none are listed it stops with
+// kExitOk unless `continue_without_callouts` (a replay goes on without them).
+SessionStart start_session(const Options& options, const loader::CalloutConfig& config,
+                           loader::FaultTrap& trap, bool continue_without_callouts,
+                           spdlog::logger& log, std::ostream& out);
+
+// Prints a Control call; true when the hook faulted.
+bool report_control(const loader::ControlCall& call, const std::string& dll, spdlog::logger& log,
+                    std::ostream& out);
+
+// Control(STOP), unload, and their report lines.
+void end_session(ChainSession& session, loader::FaultTrap& trap, spdlog::logger& log,
+                 std::ostream& out);
+
+}  // namespace calloutemu::emulator

@@ -1,0 +1,195 @@
+#include "replay_report.h"
+
+#include "calloutemu/loader/hook_table.h"
+
+namespace calloutemu::emulator {
+namespace {
+
+std::string code_name(loader::Hook hook, DWORD code) {
+  switch (hook) {
+    case loader::Hook::control:
+      return std::string(loader::control_code_name(code));
+    case loader::Hook::pkt_drop:
+      return std::string(loader::drop_code_name(code));
+    case loader::Hook::pkt_send:
+    case loader::Hook::address_del:
+    case loader::Hook::address_offer:
+      return std::string(loader::address_code_name(code));
+    default:
+      return "";
+  }
+}
+
+std::size_t type_index(const std::optional<dhcp::MessageType>& type) {
+  return type ? static_cast<std::size_t>(*type) : 256;
+}
+
+// "DISCOVER 3, REQUEST 2", in alphabetical order of the names.
+std::string type_breakdown(const std::array<std::uint64_t, 257>& counts) {
+  std::map<std::string, std::uint64_t> named;
+  for (std::size_t index = 0; index < counts.size(); ++index) {
+    if (counts[index] == 0) {
+      continue;
+    }
+    std::string name = index == 256
+                           ? "BOOTP"
+                           : std::string(dhcp::to_string(static_cast<dhcp::MessageType>(index)));
+    if (name == "unknown") {
+      name = "type " + std::to_string(index);
+    }
+    named[name] += counts[index];
+  }
+  std::string text;
+  for (const auto& [name, count] : named) {
+    text += (text.empty() ? "" : ", ") + name + " " + std::to_string(count);
+  }
+  return text;
+}
+
+template <class Map, class Name>
+std::string breakdown(const Map& counts, Name name) {
+  std::string text;
+  for (const auto& [key, count] : counts) {
+    text += (text.empty() ? "" : ", ") + name(key) + " " + std::to_string(count);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string ReplayReport::where(const server::CaptureOrigin& origin) const {
+  std::string file = origin.file_index < captures_.size()
+                         ? captures_[origin.file_index].filename().string()
+                         : std::to_string(origin.file_index);
+  return "frame " + std::to_string(origin.frame_number) + " of " + file;
+}
+
+void ReplayReport::hook_called(const server::HookRecord& record) {
+  ++calls_[static_cast<std::size_t>(record.hook)];
+  if (!record.call->fault) {
+    return;
+  }
+  ++faults_;
+  std::string hook(loader::to_string(record.hook));
+  const auto code = code_name(record.hook, record.code);
+  if (!code.empty()) {
+    hook += "(" + code + ")";
+  }
+  if (current_ != nullptr && record.request == current_->number) {
+    log_.error("request {} ({}): {} in {} crashed: {}", record.request, where(current_->origin),
+               hook, dll_, record.call->fault->description);
+  } else {
+    log_.error("{} in {} crashed: {}", hook, dll_, record.call->fault->description);
+  }
+}
+
+void ReplayReport::response_sent(const server::RequestOutcome& outcome,
+                                 std::span<const std::uint8_t> bytes) {
+  (void)bytes;
+  ++responses_;
+  ++response_types_[type_index(outcome.response_type)];
+}
+
+void ReplayReport::request_finished(const server::RequestOutcome& outcome) {
+  ++sources_[static_cast<std::size_t>(outcome.source)];
+  if (outcome.message_type || outcome.bootp) {
+    ++message_types_[type_index(outcome.message_type)];
+  } else {
+    ++not_read_;
+  }
+  if (outcome.dropped_by_callout) {
+    ++dropped_by_callout_;
+  }
+  if (!outcome.drop_reasons.empty()) {
+    ++dropped_;
+    for (DWORD code : outcome.drop_reasons) {
+      ++drop_reasons_[code];
+    }
+  }
+  for (const auto& text : outcome.findings) {
+    ++findings_;
+    log_.warn("request {} ({}): {}", outcome.number, where(outcome.origin), text);
+  }
+}
+
+void ReplayReport::note(std::string_view text) {
+  log_.warn("{}", text);
+}
+
+void ReplayReport::print(std::ostream& out, const pcap_replay::CaptureCounters& capture,
+                         const server::LookaheadCounters& feed, std::size_t leases) const {
+  std::string files;
+  for (const auto& path : captures_) {
+    files += (files.empty() ? "" : ", ") + path.string();
+  }
+  out << "captures: " << files << '\n';
+  std::string skipped;
+  std::uint64_t skipped_total = capture.skipped_total() + feed.oversize + feed.not_to_server;
+  for (auto reason : pcap_replay::kAllSkipReasons) {
+    if (auto count = capture.skipped_for(reason)) {
+      skipped += (skipped.empty() ? "" : ", ") + std::string(pcap_replay::to_string(reason)) + " " +
+                 std::to_string(count);
+    }
+  }
+  if (feed.oversize != 0) {
+    skipped += (skipped.empty() ? "" : ", ") + std::string("over the 4096-byte receive buffer ") +
+               std::to_string(feed.oversize);
+  }
+  if (feed.not_to_server != 0) {
+    skipped += (skipped.empty() ? "" : ", ") + std::string("UDP not to port 67 ") +
+               std::to_string(feed.not_to_server);
+  }
+  out << "frames: " << capture.frames_read << " read, " << capture.filtered_out << " filtered out, "
+      << skipped_total << " skipped" << (skipped.empty() ? "" : " (" + skipped + ")") << '\n';
+  out << "requests: " << feed.requests << '\n';
+  out << "replies in capture: " << feed.replies << " (" << feed.replies_matched
+      << " matched to a request)\n";
+  std::string types = type_breakdown(message_types_);
+  if (not_read_ != 0) {
+    types += (types.empty() ? "" : ", ") + std::string("not read ") + std::to_string(not_read_);
+  }
+  out << "message types: " << (types.empty() ? "none" : types) << '\n';
+  std::string sources;
+  for (auto source : {server::DecisionSource::capture, server::DecisionSource::model}) {
+    if (const auto count = sources_[static_cast<std::size_t>(source)]) {
+      sources += (sources.empty() ? "" : ", ") + std::string(server::to_string(source)) + " " +
+                 std::to_string(count);
+    }
+  }
+  out << "decisions: " << (sources.empty() ? "none" : sources) << '\n';
+  out << "dropped: " << dropped_;
+  if (!drop_reasons_.empty()) {
+    out << " (" << breakdown(drop_reasons_, [](DWORD code) {
+      return std::string(loader::drop_code_name(code));
+    }) << ")";
+  }
+  out << '\n';
+  out << "dropped by the callout: " << dropped_by_callout_ << '\n';
+  out << "responses: " << responses_;
+  if (responses_ != 0) {
+    out << " (" << type_breakdown(response_types_) << ")";
+  }
+  out << '\n';
+  // Control(START) and Control(STOP) have their own lines; PAUSE and
+  // CONTINUE are counted here when there were any.
+  std::string calls;
+  for (std::size_t i = 0; i < calls_.size(); ++i) {
+    const auto hook = static_cast<loader::Hook>(i);
+    if (hook == loader::Hook::control && calls_[i] == 0) {
+      continue;
+    }
+    calls += (calls.empty() ? "" : ", ") +
+             (hook == loader::Hook::control ? std::string("Control(PAUSE/CONTINUE)")
+                                            : std::string(loader::to_string(hook))) +
+             " " + std::to_string(calls_[i]);
+  }
+  out << "hook calls: " << calls << '\n';
+  out << "hook faults: " << faults_ << '\n';
+  out << "findings: " << findings_ << '\n';
+  out << "leases at end: " << leases << '\n';
+  if (feed.waited_too_long != 0) {
+    out << "requests decided before their reply window ended: " << feed.waited_too_long << '\n';
+  }
+}
+
+}  // namespace calloutemu::emulator

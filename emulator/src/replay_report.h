@@ -1,0 +1,63 @@
+// Counts what the server did during a replay, logs faults and findings as
+// they happen, and prints the replay's part of the report.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/pcap_replay/capture_counters.h"
+#include "calloutemu/server/outcome.h"
+#include "calloutemu/server/reply_lookahead.h"
+
+namespace calloutemu::emulator {
+
+class ReplayReport final : public server::ServerObserver {
+ public:
+  ReplayReport(spdlog::logger& log, std::string dll, std::vector<std::filesystem::path> captures)
+      : log_(log), dll_(std::move(dll)), captures_(std::move(captures)) {}
+
+  // The request the next hook calls belong to (for the messages about them).
+  void set_current(const server::Request& request) { current_ = &request; }
+
+  void hook_called(const server::HookRecord& record) override;
+  void response_sent(const server::RequestOutcome& outcome,
+                     std::span<const std::uint8_t> bytes) override;
+  void request_finished(const server::RequestOutcome& outcome) override;
+  void note(std::string_view text) override;
+
+  void print(std::ostream& out, const pcap_replay::CaptureCounters& capture,
+             const server::LookaheadCounters& feed, std::size_t leases) const;
+
+  std::uint64_t faults() const { return faults_; }
+  std::string where(const server::CaptureOrigin& origin) const;  // "frame 7 of a.pcap"
+
+ private:
+  spdlog::logger& log_;
+  std::string dll_;
+  std::vector<std::filesystem::path> captures_;
+  const server::Request* current_ = nullptr;
+
+  std::array<std::uint64_t, loader::kHookCount> calls_{};
+  std::uint64_t faults_ = 0;
+  std::uint64_t findings_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::uint64_t dropped_by_callout_ = 0;
+  std::uint64_t responses_ = 0;
+  std::uint64_t not_read_ = 0;
+  // Indexed by option 53's value; kBootpIndex counts BOOTP (no option 53).
+  static constexpr std::size_t kBootpIndex = 256;
+  std::array<std::uint64_t, 257> message_types_{};
+  std::array<std::uint64_t, 257> response_types_{};
+  std::map<DWORD, std::uint64_t> drop_reasons_;
+  std::array<std::uint64_t, 3> sources_{};  // by DecisionSource
+};
+
+}  // namespace calloutemu::emulator

@@ -1,0 +1,141 @@
+// The committed fixture captures replayed through the recorder: each run's
+// hook sequence is compared with the expected file beside the captures
+// (fixtures/captures/expected/NAME.txt). CALLOUTEMU_UPDATE_EXPECTED=1
+// rewrites the files instead; review the diff before committing it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "replay_fixture.h"
+
+namespace calloutemu::test {
+namespace {
+
+struct CaptureCase {
+  const char* name;     // the expected file's name
+  const char* capture;  // under fixtures/captures/
+  std::vector<std::string> options;
+};
+
+void PrintTo(const CaptureCase& c, std::ostream* out) {
+  *out << c.name;
+}
+
+std::string config(const std::string& name) {
+  return fixture_source_path("captures/configs/" + name).string();
+}
+
+// One line per packet: its calls, space-separated. Calls made between
+// packets (DeleteClient on expiry, Control(PAUSE)) end the line before.
+std::string describe_packets(const std::vector<std::vector<std::string>>& packets) {
+  std::string text;
+  for (const auto& packet : packets) {
+    for (std::size_t i = 0; i < packet.size(); ++i) {
+      text += (i == 0 ? "" : " ") + packet[i];
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+class FixtureCaptureTest : public ReplayTest, public ::testing::WithParamInterface<CaptureCase> {};
+
+TEST_P(FixtureCaptureTest, GetsTheExpectedHookSequence) {
+  const auto& c = GetParam();
+  std::vector<std::string> args = {
+      "--dlls", callout_path("recorder").string(), "--pcap",
+      fixture_source_path(std::string("captures/") + c.capture).string()};
+  args.insert(args.end(), c.options.begin(), c.options.end());
+  const auto result = run(args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+
+  std::string command = "# calloutemu --dlls recorder.so --pcap " + std::string(c.capture);
+  for (const auto& option : c.options) {
+    command += " " + (option.find('/') != std::string::npos
+                          ? std::filesystem::path(option).filename().string()
+                          : option);
+  }
+  const std::string actual = command + "\n" + describe_packets(packets());
+  const auto expected_path =
+      fixture_source_path(std::string("captures/expected/") + c.name + ".txt");
+  if (const char* update = std::getenv("CALLOUTEMU_UPDATE_EXPECTED"); update && *update == '1') {
+    write_text_file(expected_path, actual);
+    GTEST_SKIP() << "rewrote " << expected_path;
+  }
+  ASSERT_TRUE(std::filesystem::exists(expected_path)) << expected_path;
+  EXPECT_EQ(actual, read_text_file(expected_path)) << "replay output:\n" << result.out;
+  // Every packet ends with exactly one PktDrop(PROCESSED).
+  for (const auto& packet : packets()) {
+    ASSERT_FALSE(packet.empty());
+    EXPECT_EQ(std::count(packet.begin(), packet.end(), "PktDrop(PROCESSED)"), 1);
+  }
+}
+
+const std::string kLab = "--config";
+
+INSTANTIATE_TEST_SUITE_P(
+    Captures, FixtureCaptureTest,
+    ::testing::Values(
+        CaptureCase{"dora", "generated/dora.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"every_type", "generated/every_type.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"every_type.legacy",
+                    "generated/every_type.pcap",
+                    {kLab, config("lab.conf"), "--profile", "legacy"}},
+        CaptureCase{"every_type.scripted",
+                    "generated/every_type.pcap",
+                    {kLab, config("lab.conf"), "--pause-at", "2", "--continue-at", "4", "--inject",
+                     "NOMEM@5", "--inject", "INTERNAL_ERROR@6", "--inject", "TIMEOUT@7", "--inject",
+                     "GEN_FAILURE@8", "--delete-client", "02:00:00:00:00:01@9"}},
+        CaptureCase{"invalid", "generated/invalid.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"bootp.not_served", "generated/bootp.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"bootp.served", "generated/bootp.pcap", {kLab, config("lab_bootp.conf")}},
+        CaptureCase{"bad_cookie", "generated/bad_cookie.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"duplicate", "generated/duplicate.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"wrong_server", "generated/wrong_server.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"wrong_server.legacy",
+                    "generated/wrong_server.pcap",
+                    {kLab, config("lab.conf"), "--profile", "legacy"}},
+        CaptureCase{"relayed", "generated/relayed.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"vlan", "generated/vlan.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"sll", "generated/sll.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"sll2", "generated/sll2.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"oversize", "generated/oversize.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"mixed_noise", "generated/mixed_noise.pcap", {kLab, config("lab.conf")}},
+        CaptureCase{"conflict", "generated/dora.pcap", {kLab, config("lab_conflict.conf")}},
+        CaptureCase{"expiry", "generated/expiry.pcap", {kLab, config("lab_short_lease.conf")}},
+        CaptureCase{"expiry.legacy",
+                    "generated/expiry.pcap",
+                    {kLab, config("lab_short_lease.conf"), "--profile", "legacy"}},
+        CaptureCase{"unauthorized", "generated/dora.pcap", {kLab, config("lab_unauthorized.conf")}},
+        CaptureCase{"no_subnets", "generated/dora.pcap", {}},
+        CaptureCase{
+            "with_replies.capture", "generated/with_replies.pcap", {"--decisions", "capture"}},
+        CaptureCase{"with_replies.model",
+                    "generated/with_replies.pcap",
+                    {kLab, config("lab.conf"), "--decisions", "model"}},
+        CaptureCase{"dhclient.capture", "real/dhclient_dnsmasq.pcap", {"--decisions", "capture"}},
+        CaptureCase{"dhclient.model",
+                    "real/dhclient_dnsmasq.pcap",
+                    {kLab, config("dnsmasq_net.conf"), "--decisions", "model"}},
+        CaptureCase{"udhcpc.capture", "real/udhcpc_dnsmasq.pcap", {"--decisions", "capture"}},
+        CaptureCase{"udhcpc.model",
+                    "real/udhcpc_dnsmasq.pcap",
+                    {kLab, config("dnsmasq_net.conf"), "--decisions", "model"}},
+        CaptureCase{"dhcpcd.capture", "real/dhcpcd_dnsmasq.pcap", {"--decisions", "capture"}},
+        CaptureCase{"dhcpcd.model",
+                    "real/dhcpcd_dnsmasq.pcap",
+                    {kLab, config("dnsmasq_net.conf"), "--decisions", "model"}}),
+    [](const ::testing::TestParamInfo<CaptureCase>& param_info) {
+      std::string name = param_info.param.name;
+      for (auto& ch : name) {
+        if (!std::isalnum(static_cast<unsigned char>(ch))) {
+          ch = '_';
+        }
+      }
+      return name;
+    });
+
+}  // namespace
+}  // namespace calloutemu::test
