@@ -80,28 +80,6 @@ Result<DWORD> injectable_code(std::string name, const std::string& where) {
                     "' cannot be injected (NOMEM, INTERNAL_ERROR, TIMEOUT or GEN_FAILURE)");
 }
 
-std::optional<std::array<std::uint8_t, 6>> parse_mac(std::string_view text) {
-  std::string digits;
-  for (char c : text) {
-    if (c == ':' || c == '-') {
-      continue;
-    }
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return std::nullopt;
-    }
-    digits.push_back(c);
-  }
-  const bool separated = text.size() == 17;
-  if (digits.size() != 12 || (!separated && text.size() != 12)) {
-    return std::nullopt;
-  }
-  std::array<std::uint8_t, 6> mac{};
-  for (std::size_t i = 0; i < mac.size(); ++i) {
-    std::from_chars(digits.data() + 2 * i, digits.data() + 2 * i + 2, mac[i], 16);
-  }
-  return mac;
-}
-
 Status read_schedule(const po::variables_map& values, const OptionOrigin& origin,
                      ReplayOptions& replay) {
   for (const auto& text : strings(values, "inject")) {
@@ -130,12 +108,15 @@ Status read_schedule(const po::variables_map& values, const OptionOrigin& origin
     if (!parts) {
       return parts.error();
     }
-    const auto mac = parse_mac(parts->first);
+    const auto mac = scopes::parse_mac(parts->first);
     if (!mac) {
       return make_error(origin("delete-client") + ": '" + parts->first +
                         "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
     }
-    replay.deletes.push_back({*mac, parts->second});
+    server::AdminDelete order;
+    std::copy(mac->begin(), mac->end(), order.mac.begin());
+    order.request = parts->second;
+    replay.deletes.push_back(order);
   }
   return {};
 }

@@ -46,6 +46,25 @@ std::optional<std::string> hex_bytes(std::string_view digits) {
   return bytes;
 }
 
+Result<std::string> parse_client_id(std::string_view text) {
+  const auto digits = text.substr(3);  // after "id:"
+  if (digits.size() % 2 != 0) {
+    return make_error(std::string(text) + " has an odd number of hex digits");
+  }
+  auto bytes = hex_bytes(digits);
+  if (!bytes) {
+    return make_error(std::string(text) + " is not hexadecimal");
+  }
+  if (bytes->size() < 2 || bytes->size() > 255) {
+    return make_error(std::string(text) + " is " + std::to_string(bytes->size()) +
+                      (bytes->size() == 1 ? " byte" : " bytes") +
+                      " long (a client id is 2..255 bytes)");
+  }
+  return std::move(*bytes);
+}
+
+}  // namespace
+
 std::optional<std::string> parse_mac(std::string_view text) {
   if (text.size() == 12) {
     return hex_bytes(text);
@@ -65,25 +84,6 @@ std::optional<std::string> parse_mac(std::string_view text) {
   }
   return hex_bytes(digits);
 }
-
-Result<std::string> parse_client_id(std::string_view text) {
-  const auto digits = text.substr(3);  // after "id:"
-  if (digits.size() % 2 != 0) {
-    return make_error(std::string(text) + " has an odd number of hex digits");
-  }
-  auto bytes = hex_bytes(digits);
-  if (!bytes) {
-    return make_error(std::string(text) + " is not hexadecimal");
-  }
-  if (bytes->size() < 2 || bytes->size() > 255) {
-    return make_error(std::string(text) + " is " + std::to_string(bytes->size()) +
-                      (bytes->size() == 1 ? " byte" : " bytes") +
-                      " long (a client id is 2..255 bytes)");
-  }
-  return std::move(*bytes);
-}
-
-}  // namespace
 
 Result<bool> parse_yes_no(std::string_view value) {
   for (const auto yes : {"yes", "true", "1"}) {

@@ -89,25 +89,24 @@ void ServerCore::control(DWORD code) {
 }
 
 void ServerCore::finish(std::uint64_t requests_seen) {
-  auto never = [&](const std::string& what, std::uint64_t number) {
-    observer_.note(what + "@" + std::to_string(number) + " never happened: the replay had " +
-                   std::to_string(requests_seen) + " request" + (requests_seen == 1 ? "" : "s"));
+  auto never = [&](const std::string& what) {
+    observer_.note(what + " never happened: the replay had " + std::to_string(requests_seen) +
+                   " request" + (requests_seen == 1 ? "" : "s"));
   };
   for (const auto& [number, code] : controls_) {
     if (number > requests_seen) {
-      observer_.note(std::string(code == DHCP_CONTROL_PAUSE ? "--pause-at " : "--continue-at ") +
-                     std::to_string(number) + " never happened: the replay had " +
-                     std::to_string(requests_seen) + " request" + (requests_seen == 1 ? "" : "s"));
+      never(std::string(code == DHCP_CONTROL_PAUSE ? "--pause-at " : "--continue-at ") +
+            std::to_string(number));
     }
   }
   for (const auto& [number, order] : deletes_) {
     if (number > requests_seen) {
-      never("--delete-client " + format_mac(order.mac), number);
+      never("--delete-client " + format_mac(order.mac) + "@" + std::to_string(number));
     }
   }
   for (const auto& [number, code] : injections_) {
     if (number > requests_seen) {
-      never("--inject " + std::string(loader::drop_code_name(code)), number);
+      never("--inject " + std::string(loader::drop_code_name(code)) + "@" + std::to_string(number));
     }
   }
 }

@@ -168,11 +168,11 @@ bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
     drop_with_reason(packet, DHCP_DROP_INVALID);
     return false;
   }
-  ReadOptions* options = &read_;
-  outcome_.message_type = options->values.message_type;
-  outcome_.bootp = options->values.is_bootp();
-  if (options->values.malformed_message_type ||
-      (options->values.message_type && !dhcp::is_served_request(*options->values.message_type))) {
+  ReadOptions& options = read_;
+  outcome_.message_type = options.values.message_type;
+  outcome_.bootp = options.values.is_bootp();
+  if (options.values.malformed_message_type ||
+      (options.values.message_type && !dhcp::is_served_request(*options.values.message_type))) {
     drop_with_reason(packet, DHCP_DROP_INVALID);
     return false;
   }
@@ -182,9 +182,9 @@ bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
     return true;
   }
   if (outcome_.source == DecisionSource::capture) {
-    decide_by_capture(packet, *parsed, *options, reply);
+    decide_by_capture(packet, *parsed, options, reply);
   } else {
-    decide_by_model(packet, *parsed, *options);
+    decide_by_model(packet, *parsed, options);
   }
   return true;
 }

@@ -141,7 +141,6 @@ class ServerCore {
   ReadOptions read_;
   std::vector<std::uint8_t> response_copy_;
   std::vector<BYTE> hw_address_;
-  std::string client_id_scratch_;
 };
 
 }  // namespace calloutemu::server

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ struct Reservation {
 
 // "aa:bb:cc:dd:ee:ff" for a MAC key, "id:01aabbccddeeff" for a client id key.
 std::string format_reservation_key(const Reservation& reservation);
+
+// The 6 bytes of a MAC written aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff (one
+// separator throughout) or aabbccddeeff, any case; nullopt for anything else.
+std::optional<std::string> parse_mac(std::string_view text);
 
 struct Scope {
   std::string name;
