@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ pkg-config libboost-program-options-dev libspdlog-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev libpcap-dev libbenchmark-dev)
 # The test suite also compiles the Windows side with MinGW-w64.
-[ "$mode" = test ] && packages+=(mingw-w64)
+[ "$mode" = test ] && packages+=(mingw-w64 tshark libxml2-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||

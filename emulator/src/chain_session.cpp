@@ -83,6 +83,7 @@ SessionStart start_session(const Options& options, const loader::CalloutConfig& 
     }
   });
   out.flush();
+  start.attempts = chain.attempts;
   if (!chain.callout) {
     out << "loaded: none\n";
     log.error("no listed callout DLL could be loaded ({} tried)", names.size());
@@ -97,21 +98,23 @@ SessionStart start_session(const Options& options, const loader::CalloutConfig& 
   report_table(chain.callout->table(), out);
   start.session.dll = winner.name;
   start.session.faulted = report_control(*chain.start, winner.name, log, out);
+  start.start = chain.start;
   start.session.callout = std::move(chain.callout);
   out.flush();
   return start;
 }
 
-void end_session(ChainSession& session, loader::FaultTrap& trap, spdlog::logger& log,
-                 std::ostream& out) {
+std::optional<loader::ControlCall> end_session(ChainSession& session, loader::FaultTrap& trap,
+                                               spdlog::logger& log, std::ostream& out) {
   if (!session.callout) {
-    return;
+    return std::nullopt;
   }
   out.flush();
   const auto stop = session.callout->stop_and_unload(trap);
   session.faulted = report_control(stop, session.dll, log, out) || session.faulted;
   out << "unloaded: " << session.dll << '\n';
   session.callout.reset();
+  return stop;
 }
 
 }  // namespace calloutemu::emulator

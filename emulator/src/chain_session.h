@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -25,6 +26,8 @@ struct ChainSession {
 struct SessionStart {
   std::optional<ExitCode> stop;  // set when the run ends here
   ChainSession session;
+  std::vector<loader::LoadAttempt> attempts;  // every DLL tried, in order
+  std::optional<loader::ControlCall> start;   // Control(START), when a DLL was loaded
 };
 
 // Prints CalloutDlls, the load order, the loaded DLL, ChainDlls, its hook
@@ -39,8 +42,9 @@ SessionStart start_session(const Options& options, const loader::CalloutConfig& 
 bool report_control(const loader::ControlCall& call, const std::string& dll, spdlog::logger& log,
                     std::ostream& out);
 
-// Control(STOP), unload, and their report lines.
-void end_session(ChainSession& session, loader::FaultTrap& trap, spdlog::logger& log,
-                 std::ostream& out);
+// Control(STOP), unload, and their report lines; the STOP call, when a DLL
+// was loaded.
+std::optional<loader::ControlCall> end_session(ChainSession& session, loader::FaultTrap& trap,
+                                               spdlog::logger& log, std::ostream& out);
 
 }  // namespace calloutemu::emulator

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <iostream>
 
 #include "calloutemu/emulator/callout_source.h"
@@ -27,7 +28,7 @@ int main(int argc, char* argv[]) {
     return kExitUsage;
   }
   if (!options.replay.pcaps.empty()) {
-    return run_replay(options, *config, *log, std::cout);
+    return run_replay(options, *config, *log, std::cout, std::cerr, stderr);
   }
   return run_load_only(options, *config, *log, std::cout);
 }

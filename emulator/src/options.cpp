@@ -25,12 +25,14 @@ constexpr const char* kUsage =
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 ok; 1 bad usage, config or input file; 2 callouts listed but\n"
-    "none could be loaded; 3 a hook crashed or threw.\n";
+    "none could be loaded; 3 a hook crashed or threw; 4 the run differs from the\n"
+    "--expect trace.\n";
 
 struct Descriptions {
   po::options_description command_line_only{"General"};
   po::options_description shared{"Callout DLLs (also accepted in the --config file)"};
   po::options_description replay{"Replay (also accepted in the --config file)"};
+  po::options_description results{"Results (also accepted in the --config file)"};
   po::options_description logging{"Logging (also accepted in the --config file)"};
 };
 
@@ -68,6 +70,20 @@ void describe(Descriptions& d) {
       "send CONTINUE before request N (repeatable)")(
       "delete-client", po::value<std::vector<std::string>>()->value_name("MAC@N"),
       "delete the client's lease before request N, as an administrator (repeatable)");
+  d.results.add_options()("trace", po::value<std::string>()->value_name("FILE"),
+                          "write every hook call as JSON Lines to FILE ('-': stdout)")(
+      "expect", po::value<std::string>()->value_name("FILE"),
+      "compare the run with this trace; a difference exits 4")(
+      "expect-update", po::bool_switch(), "rewrite the --expect file with this run's trace")(
+      "junit", po::value<std::string>()->value_name("FILE"),
+      "write JUnit XML: one test case per request")(
+      "write-pcap", po::value<std::string>()->value_name("FILE"),
+      "write the responses the server sends, as PktSend left them (pcap)")(
+      "write-dropped", po::value<std::string>()->value_name("FILE"),
+      "write the dropped requests, each with its reason as a comment (pcapng)")(
+      "summary-json", po::value<std::string>()->value_name("FILE"),
+      "write the end-of-run summary as JSON")("no-progress", po::bool_switch(),
+                                              "no progress bar, even on a terminal");
   d.logging.add_options()("verbose,v", po::bool_switch(), "log debug messages too")(
       "quiet,q", po::bool_switch(), "log errors only")(
       "log-level", po::value<std::string>()->value_name("LEVEL"),
@@ -151,9 +167,9 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
   Descriptions d;
   describe(d);
   po::options_description everything;
-  everything.add(d.command_line_only).add(d.shared).add(d.replay).add(d.logging);
+  everything.add(d.command_line_only).add(d.shared).add(d.replay).add(d.results).add(d.logging);
   po::options_description in_config_file;
-  in_config_file.add(d.shared).add(d.replay).add(d.logging);
+  in_config_file.add(d.shared).add(d.replay).add(d.results).add(d.logging);
 
   po::variables_map values;
   try {
@@ -211,6 +227,10 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
   options->replay.server = std::move(server_config);
   if (auto replay = read_replay_options(values, origin, options->replay); !replay) {
     return replay.error();
+  }
+  const bool quiet = options->log_level >= spdlog::level::err;
+  if (auto results = read_result_options(values, origin, quiet, *options); !results) {
+    return results.error();
   }
   invocation.options = std::move(options).value();
   return invocation;

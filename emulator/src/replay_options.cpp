@@ -4,8 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "calloutemu/loader/hook_table.h"
@@ -108,13 +110,13 @@ Status read_schedule(const po::variables_map& values, const OptionOrigin& origin
     if (!parts) {
       return parts.error();
     }
+    server::AdminDelete order;
     const auto mac = scopes::parse_mac(parts->first);
-    if (!mac) {
+    if (!mac || mac->size() != order.mac.size()) {
       return make_error(origin("delete-client") + ": '" + parts->first +
                         "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
     }
-    server::AdminDelete order;
-    std::copy(mac->begin(), mac->end(), order.mac.begin());
+    std::copy_n(mac->begin(), order.mac.size(), order.mac.begin());
     order.request = parts->second;
     replay.deletes.push_back(order);
   }
@@ -164,6 +166,63 @@ Status read_replay_options(const po::variables_map& values, const OptionOrigin& 
       return make_error("--scope: " + valid.error().message);
     }
   }
+  return {};
+}
+
+Status read_result_options(const po::variables_map& values, const OptionOrigin& origin, bool quiet,
+                           Options& options) {
+  auto& results = options.results;
+  const std::pair<const char*, std::optional<std::string>*> files[] = {
+      {"trace", &results.trace},
+      {"expect", &results.expect},
+      {"junit", &results.junit},
+      {"write-pcap", &results.write_pcap},
+      {"write-dropped", &results.write_dropped},
+      {"summary-json", &results.summary_json},
+  };
+  std::vector<std::pair<std::string, const char*>> outputs;  // (path, option)
+  for (const auto& [name, target] : files) {
+    if (!values.count(name)) {
+      continue;
+    }
+    const auto& path = values[name].as<std::string>();
+    if (path.empty()) {
+      return make_error(origin(name) + ": needs a file name");
+    }
+    if (options.replay.pcaps.empty()) {
+      return make_error(origin(name) + " needs a capture to replay (--pcap FILE)");
+    }
+    if (path == "-" && std::string_view(name) != "trace") {
+      return make_error(origin(name) + ": '-' (stdout) is only for --trace");
+    }
+    *target = path;
+  }
+  results.expect_update = values["expect-update"].as<bool>();
+  if (results.expect_update && !results.expect) {
+    return make_error("--expect-update needs --expect FILE (the file it rewrites)");
+  }
+  // --expect reads its file, unless --expect-update rewrites it.
+  for (const auto& [name, target] : files) {
+    const bool written = std::string_view(name) != "expect" || results.expect_update;
+    if (*target && written && **target != "-") {
+      for (const auto& [path, other] : outputs) {
+        if (std::filesystem::path(path).lexically_normal() ==
+            std::filesystem::path(**target).lexically_normal()) {
+          return make_error(origin(name) + " and " + origin(other) + " both write " + path);
+        }
+      }
+      outputs.emplace_back(**target, name);
+    }
+  }
+  for (const auto& capture : options.replay.pcaps) {
+    for (const auto& [path, name] : outputs) {
+      if (std::filesystem::path(path).lexically_normal() ==
+          std::filesystem::path(capture).lexically_normal()) {
+        return make_error(origin(name) + " would overwrite the capture " + capture);
+      }
+    }
+  }
+  results.progress = !quiet && !values["no-progress"].as<bool>();
   return {};
 }
 

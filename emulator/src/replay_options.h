@@ -15,4 +15,9 @@ namespace calloutemu::emulator {
 Status read_replay_options(const boost::program_options::variables_map& values,
                            const OptionOrigin& origin, ReplayOptions& replay);
 
+// The result files and checks. Errors: a result option without --pcap, two
+// outputs to one file, --expect-update without --expect.
+Status read_result_options(const boost::program_options::variables_map& values,
+                           const OptionOrigin& origin, bool quiet, Options& options);
+
 }  // namespace calloutemu::emulator

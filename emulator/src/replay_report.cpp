@@ -24,20 +24,22 @@ std::size_t type_index(const std::optional<dhcp::MessageType>& type) {
   return type ? static_cast<std::size_t>(*type) : 256;
 }
 
+std::string type_name(std::size_t index) {
+  std::string name =
+      index == 256 ? "BOOTP" : std::string(dhcp::to_string(static_cast<dhcp::MessageType>(index)));
+  if (name == "unknown") {
+    name = "type " + std::to_string(index);
+  }
+  return name;
+}
+
 // "DISCOVER 3, REQUEST 2", in alphabetical order of the names.
 std::string type_breakdown(const std::array<std::uint64_t, 257>& counts) {
   std::map<std::string, std::uint64_t> named;
   for (std::size_t index = 0; index < counts.size(); ++index) {
-    if (counts[index] == 0) {
-      continue;
+    if (counts[index] != 0) {
+      named[type_name(index)] += counts[index];
     }
-    std::string name = index == 256
-                           ? "BOOTP"
-                           : std::string(dhcp::to_string(static_cast<dhcp::MessageType>(index)));
-    if (name == "unknown") {
-      name = "type " + std::to_string(index);
-    }
-    named[name] += counts[index];
   }
   std::string text;
   for (const auto& [name, count] : named) {
@@ -55,6 +57,13 @@ std::string breakdown(const Map& counts, Name name) {
   return text;
 }
 
+// "12.345": microseconds, three decimals.
+std::string microseconds(std::chrono::nanoseconds duration) {
+  const auto ns = duration.count();
+  std::string fraction = std::to_string(ns % 1000);
+  return std::to_string(ns / 1000) + "." + std::string(3 - fraction.size(), '0') + fraction;
+}
+
 }  // namespace
 
 std::string ReplayReport::where(const server::CaptureOrigin& origin) const {
@@ -66,6 +75,7 @@ std::string ReplayReport::where(const server::CaptureOrigin& origin) const {
 
 void ReplayReport::hook_called(const server::HookRecord& record) {
   ++calls_[static_cast<std::size_t>(record.hook)];
+  latency_.add(record.hook, record.call->duration, record.request);
   if (!record.call->fault) {
     return;
   }
@@ -190,6 +200,60 @@ void ReplayReport::print(std::ostream& out, const pcap_replay::CaptureCounters& 
   if (feed.waited_too_long != 0) {
     out << "requests decided before their reply window ended: " << feed.waited_too_long << '\n';
   }
+  for (std::size_t i = 0; i < loader::kHookCount; ++i) {
+    const auto hook = static_cast<loader::Hook>(i);
+    const auto stats = latency_.stats(hook);
+    if (stats.calls != 0) {
+      out << "latency " << loader::to_string(hook) << ": p50 " << microseconds(stats.p50)
+          << " us, p99 " << microseconds(stats.p99) << " us, max " << microseconds(stats.max)
+          << " us (" << stats.calls << (stats.calls == 1 ? " call)\n" : " calls)\n");
+    }
+  }
+  std::string slowest;
+  for (const auto& call : latency_.slowest()) {
+    slowest += (slowest.empty() ? "" : ", ") + std::string(loader::to_string(call.hook)) + " " +
+               microseconds(call.duration) + " us (request " + std::to_string(call.request) + ")";
+  }
+  if (!slowest.empty()) {
+    out << "slowest hook calls: " << slowest << '\n';
+  }
+}
+
+reports::RunSummary ReplayReport::summary(const pcap_replay::CaptureCounters& capture,
+                                          const server::LookaheadCounters& feed) const {
+  reports::RunSummary summary;
+  for (const auto& path : captures_) {
+    summary.captures.push_back(path.string());
+  }
+  summary.frames_read = capture.frames_read;
+  summary.datagrams = capture.datagrams_returned;
+  summary.filtered_out = capture.filtered_out;
+  for (auto reason : pcap_replay::kAllSkipReasons) {
+    if (auto count = capture.skipped_for(reason)) {
+      summary.skipped[std::string(pcap_replay::to_string(reason))] = count;
+    }
+  }
+  if (feed.oversize != 0) {
+    summary.skipped["over the 4096-byte receive buffer"] = feed.oversize;
+  }
+  if (feed.not_to_server != 0) {
+    summary.skipped["UDP not to port 67"] = feed.not_to_server;
+  }
+  summary.requests = feed.requests;
+  summary.replies_seen = feed.replies;
+  for (const auto& [code, count] : drop_reasons_) {
+    summary.drops[std::string(loader::drop_code_name(code))] += count;
+  }
+  summary.dropped_by_callout = dropped_by_callout_;
+  for (std::size_t index = 0; index < response_types_.size(); ++index) {
+    if (response_types_[index] != 0) {
+      summary.responses[type_name(index)] += response_types_[index];
+    }
+  }
+  summary.faults = faults_;
+  summary.findings = findings_;
+  reports::add_latency(summary, latency_);
+  return summary;
 }
 
 }  // namespace calloutemu::emulator

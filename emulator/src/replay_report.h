@@ -14,6 +14,8 @@
 
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/pcap_replay/capture_counters.h"
+#include "calloutemu/reports/hook_latency.h"
+#include "calloutemu/reports/summary_json.h"
 #include "calloutemu/server/outcome.h"
 #include "calloutemu/server/reply_lookahead.h"
 
@@ -33,8 +35,12 @@ class ReplayReport final : public server::ServerObserver {
   void request_finished(const server::RequestOutcome& outcome) override;
   void note(std::string_view text) override;
 
+  // The end-of-run summary: counts, and hook latency when the hooks were timed.
   void print(std::ostream& out, const pcap_replay::CaptureCounters& capture,
              const server::LookaheadCounters& feed, std::size_t leases) const;
+  // The same for --summary-json (the exit code left for the caller).
+  reports::RunSummary summary(const pcap_replay::CaptureCounters& capture,
+                              const server::LookaheadCounters& feed) const;
 
   std::uint64_t faults() const { return faults_; }
   std::string where(const server::CaptureOrigin& origin) const;  // "frame 7 of a.pcap"
@@ -46,6 +52,7 @@ class ReplayReport final : public server::ServerObserver {
   const server::Request* current_ = nullptr;
 
   std::array<std::uint64_t, loader::kHookCount> calls_{};
+  reports::HookLatency latency_;
   std::uint64_t faults_ = 0;
   std::uint64_t findings_ = 0;
   std::uint64_t dropped_ = 0;

@@ -5,11 +5,15 @@
 #include <optional>
 #include <vector>
 
+#include "calloutemu/emulator/version.h"
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/pcap_replay/capture_sequence.h"
+#include "calloutemu/reports/progress_meter.h"
+#include "calloutemu/reports/summary_json.h"
 #include "calloutemu/server/dhcp_server.h"
 #include "calloutemu/server/reply_lookahead.h"
 #include "chain_session.h"
+#include "replay_outputs.h"
 #include "replay_report.h"
 
 namespace calloutemu::emulator {
@@ -41,10 +45,69 @@ server::CapturedUdp to_udp(const pcap_replay::CapturedDatagram& captured) {
   return udp;
 }
 
+trace::TraceHeader trace_header(const Options& options) {
+  trace::TraceHeader header;
+  header.calloutemu_version = kVersion;
+  header.profile = std::string(to_string(options.profile));
+  header.captures = options.replay.pcaps;
+  header.decisions = std::string(server::to_string(options.replay.decisions));
+  return header;
+}
+
+struct Verdict {
+  bool failed = false;    // an output could not be written, or the expected trace read
+  bool diverged = false;  // the run differs from --expect
+};
+
+// Closes every output file; a divergence from --expect is printed on `err`.
+Verdict close_outputs(ReplayOutputs& outputs, const Options& options, spdlog::logger& log,
+                      std::ostream& err) {
+  Verdict verdict;
+  auto check = [&](const Status& status) {
+    if (!status) {
+      log.error("{}", status.error().message);
+      verdict.failed = true;
+    }
+  };
+  std::optional<trace::Divergence> divergence;
+  if (outputs.expectation) {
+    auto finished = outputs.expectation->finish();
+    if (!finished) {
+      log.error("{}", finished.error().message);
+      verdict.failed = true;
+    } else if (*finished) {
+      divergence = std::move(**finished);
+      verdict.diverged = true;
+      const std::string where = divergence->request != 0
+                                    ? "request " + std::to_string(divergence->request)
+                                    : std::string("outside any request");
+      log.error("the run differs from the expected trace {} (first at its record {}, {}):",
+                *options.results.expect, divergence->first_line_number, where);
+      err << divergence->diff_text;
+      if (!divergence->diff_text.ends_with('\n')) {
+        err << '\n';
+      }
+    }
+  }
+  for (auto* writer : {outputs.trace.get(), outputs.update.get()}) {
+    if (writer != nullptr) {
+      check(writer->close());
+    }
+  }
+  if (outputs.junit) {
+    check(outputs.junit->finish(divergence));
+  }
+  if (outputs.captures) {
+    check(outputs.captures->close());
+  }
+  return verdict;
+}
+
 }  // namespace
 
 ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
-                    spdlog::logger& log, std::ostream& out) {
+                    spdlog::logger& log, std::ostream& out, std::ostream& err,
+                    std::FILE* err_file) {
   const auto& replay = options.replay;
   std::vector<std::filesystem::path> paths(replay.pcaps.begin(), replay.pcaps.end());
   auto captures = pcap_replay::CaptureSequence::open(paths, replay.filter);
@@ -52,27 +115,49 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
     log.error("{}", captures.error().message);
     return kExitUsage;
   }
+  auto opened = open_replay_outputs(options, out);
+  if (!opened) {
+    log.error("{}", opened.error().message);
+    return kExitUsage;
+  }
+  ReplayOutputs& outputs = *opened;
+  outputs.header(trace_header(options));
+  // stdout carries the trace when it is "-": the report goes with the summary.
+  std::ostream& report_out = options.results.trace_to_stdout() ? err : out;
 
   loader::FaultTrap trap;
-  auto start = start_session(options, config, trap, true, log, out);
+  auto start = start_session(options, config, trap, true, log, report_out);
+  for (const auto& attempt : start.attempts) {
+    outputs.load_attempt(attempt);
+  }
+  if (start.start) {
+    outputs.control(*start.start);
+  }
   if (start.stop) {
     return *start.stop;
   }
   std::unique_ptr<loader::CalloutHooks> hooks;
   if (start.session.callout) {
-    hooks = std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap);
+    hooks = std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, true);
   } else {
     hooks = std::make_unique<loader::NoHooks>();
   }
 
   ReplayReport report(log, start.session.dll, paths);
-  server::DhcpServer dhcp(server_settings(options), *hooks, report);
+  ObserverFanOut observers;
+  observers.add(report);
+  outputs.add_to(observers);
+  server::DhcpServer dhcp(server_settings(options), *hooks, observers);
   server::ReplyLookahead feed(replay.reply_window, replay.decisions != server::DecisionMode::model);
+  reports::ProgressMeter progress(err_file, !options.results.progress);
+  const std::uint64_t capture_bytes = captures->bytes_total();
   auto drain = [&] {
     while (auto ready = feed.front()) {
       report.set_current(*ready->request);
       dhcp.process(*ready->request, ready->reply);
       feed.pop();
+      progress.update_lazily(
+          feed.counters().requests, [&] { return captures->bytes_read(); }, capture_bytes);
     }
   };
 
@@ -99,15 +184,38 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
   feed.finish();
   drain();
   dhcp.finish(feed.counters().requests);
+  progress.finish();
 
-  report.print(out, captures->counters(), feed.counters(), dhcp.lease_count());
-  end_session(start.session, trap, log, out);
+  if (auto stop = end_session(start.session, trap, log, report_out)) {
+    outputs.control(*stop);
+  }
+  report_out.flush();
+  const bool faulted = start.session.faulted || report.faults() != 0;
+  const auto verdict = close_outputs(outputs, options, log, err);
+
+  ExitCode code = kExitOk;
+  if (read_error || verdict.failed) {
+    code = kExitUsage;
+  } else if (faulted) {
+    code = kExitHookFault;
+  } else if (verdict.diverged) {
+    code = kExitExpectationMismatch;
+  }
+  report.print(err, captures->counters(), feed.counters(), dhcp.lease_count());
+  if (options.results.summary_json) {
+    auto summary = report.summary(captures->counters(), feed.counters());
+    summary.exit_code = code;
+    if (auto written = reports::write_summary_json(*options.results.summary_json, summary);
+        !written) {
+      log.error("{}", written.error().message);
+      code = kExitUsage;
+    }
+  }
   if (read_error) {
     log.error("{} (every request before it was replayed and is reported above)",
               read_error->message);
-    return kExitUsage;
   }
-  return start.session.faulted || report.faults() != 0 ? kExitHookFault : kExitOk;
+  return code;
 }
 
 }  // namespace calloutemu::emulator

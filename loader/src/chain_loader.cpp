@@ -1,5 +1,6 @@
 #include "calloutemu/loader/chain_loader.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -105,7 +106,9 @@ ControlCall LoadedCallout::control(DWORD code, FaultTrap& trap) {
     return call;
   }
   call.called = true;
+  const auto started = std::chrono::steady_clock::now();
   call.fault = trap.run([&] { call.returned = hook(code, nullptr); });
+  call.duration = std::chrono::steady_clock::now() - started;
   return call;
 }
 

@@ -63,6 +63,15 @@ Result<CaptureReader> CaptureReader::open(const std::filesystem::path& path,
   return reader;
 }
 
+std::uint64_t CaptureReader::position() const {
+  std::FILE* file = handle_ ? pcap_file(handle_.get()) : nullptr;
+  if (file == nullptr) {
+    return 0;
+  }
+  const long offset = std::ftell(file);
+  return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+}
+
 Result<std::optional<CapturedDatagram>> CaptureReader::next() {
   if (failed_) {
     return *failed_;

@@ -1,5 +1,7 @@
 #include "calloutemu/pcap_replay/capture_sequence.h"
 
+#include <algorithm>
+#include <system_error>
 #include <utility>
 
 namespace calloutemu::pcap_replay {
@@ -15,6 +17,10 @@ Result<CaptureSequence> CaptureSequence::open(const std::vector<std::filesystem:
       return reader.error();
     }
     sequence.readers_.push_back(std::move(*reader));
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    sequence.sizes_.push_back(error ? 0 : size);
+    sequence.bytes_total_ += sequence.sizes_.back();
   }
   return sequence;
 }
@@ -32,6 +38,17 @@ Result<std::optional<CapturedDatagram>> CaptureSequence::next() {
     ++current_;
   }
   return std::optional<CapturedDatagram>();
+}
+
+std::uint64_t CaptureSequence::bytes_read() const {
+  std::uint64_t done = 0;
+  for (std::size_t i = 0; i < readers_.size() && i < current_; ++i) {
+    done += sizes_[i];
+  }
+  if (current_ < readers_.size()) {
+    done += std::min(readers_[current_].position(), sizes_[current_]);
+  }
+  return done;
 }
 
 CaptureCounters CaptureSequence::counters() const {

@@ -49,6 +49,34 @@ TEST_F(CaptureSequenceTest, ReadsTheFilesInOrder) {
   EXPECT_EQ(all.counters.skipped_for(SkipReason::not_ipv4), 1u);
 }
 
+TEST_F(CaptureSequenceTest, BytesReadGrowToTheFilesTotal) {
+  std::vector<PcapRecord> records;
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    records.push_back({i, 0, frame_with(static_cast<std::uint8_t>(i)), {}});
+  }
+  const auto first = write("a.pcap", records);
+  const auto second = write("b.pcap", records);
+  auto sequence = CaptureSequence::open({first, second});
+  ASSERT_TRUE(sequence) << sequence.error().message;
+  const auto total = std::filesystem::file_size(first) + std::filesystem::file_size(second);
+  EXPECT_EQ(sequence->bytes_total(), total);
+  std::uint64_t previous = sequence->bytes_read();
+  EXPECT_LT(previous, total / 2);
+  bool moved_within_first = false;
+  for (std::size_t i = 0; i < 4000; ++i) {
+    auto next = sequence->next();
+    ASSERT_TRUE(next && *next);
+    const auto now = sequence->bytes_read();
+    EXPECT_GE(now, previous);
+    moved_within_first = moved_within_first || (now > previous && now < total / 2);
+    previous = now;
+  }
+  auto end = sequence->next();
+  ASSERT_TRUE(end && !*end);
+  EXPECT_TRUE(moved_within_first);
+  EXPECT_EQ(sequence->bytes_read(), total);
+}
+
 TEST_F(CaptureSequenceTest, ABadFileIsReportedBeforeAnythingIsRead) {
   const auto good = write("a.pcap", {{1, 0, frame_with(1), {}}});
   const auto missing = dir_ / "missing.pcap";

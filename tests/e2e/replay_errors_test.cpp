@@ -134,7 +134,7 @@ TEST_F(ReplayErrorsTest, ATruncatedCaptureKeepsWhatWasReplayedAndExitsOne) {
       run({"--dlls", recorder(), "--pcap", path.string(), "--scope", "192.0.2.0/24"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("cut.pcap"));
-  EXPECT_EQ(report_value(result.out, "requests"), "2");
+  EXPECT_EQ(report_value(result.err, "requests"), "2");
   EXPECT_THAT(result.out, HasSubstr("Control(STOP): returned 0\n"));
   EXPECT_EQ(packets().size(), 2u);
   EXPECT_EQ(describe_call(records().back()), "Control(STOP)");
@@ -149,8 +149,8 @@ TEST_F(ReplayErrorsTest, ACrashInAHookIsReportedWithItsRequestAndExitsThree) {
   EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of three.pcap): PktSend(SEND_PACKET) in "));
   EXPECT_THAT(result.err, HasSubstr("SIGSEGV"));
   // The replay went on: all three requests were answered and counted.
-  EXPECT_EQ(report_value(result.out, "responses"), "3 (OFFER 3)");
-  EXPECT_EQ(report_value(result.out, "hook faults"), "1");
+  EXPECT_EQ(report_value(result.err, "responses"), "3 (OFFER 3)");
+  EXPECT_EQ(report_value(result.err, "hook faults"), "1");
   EXPECT_THAT(result.out, HasSubstr("Control(STOP): returned 0\n"));
 }
 
@@ -159,7 +159,7 @@ TEST_F(ReplayErrorsTest, WithoutAScopeOrRepliesRequestsAreDroppedWithNoSubnetsAn
   const auto result = run({"--dlls", recorder(), "--pcap", path.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, HasSubstr("no scope is configured"));
-  EXPECT_EQ(report_value(result.out, "dropped"), "2 (NO_SUBNETS 2)");
+  EXPECT_EQ(report_value(result.err, "dropped"), "2 (NO_SUBNETS 2)");
   EXPECT_THAT(packets(), ElementsAre(Calls{"NewPkt", "PktDrop(NO_SUBNETS)", "PktDrop(PROCESSED)"},
                                      Calls{"NewPkt", "PktDrop(NO_SUBNETS)", "PktDrop(PROCESSED)"}));
 }
@@ -205,8 +205,8 @@ TEST_F(ReplayErrorsTest, ScopesFromTheConfigFileServeTheReplay) {
   const auto result = run({"--config", config.string(), "--pcap", path.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   // One address for two clients: the second gets none.
-  EXPECT_EQ(report_value(result.out, "responses"), "1 (OFFER 1)");
-  EXPECT_EQ(report_value(result.out, "dropped"), "1 (NOADDRESS 1)");
+  EXPECT_EQ(report_value(result.err, "responses"), "1 (OFFER 1)");
+  EXPECT_EQ(report_value(result.err, "dropped"), "1 (NOADDRESS 1)");
 }
 
 TEST_F(ReplayErrorsTest, ScriptedEventsThatNeverHappenAreReported) {
@@ -229,7 +229,7 @@ TEST_F(ReplayErrorsTest, CalloutsDisabledStillReplaysTheServerWithoutHooks) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out,
               HasSubstr("no DLL is loaded and no hook runs; the replay runs without them"));
-  EXPECT_EQ(report_value(result.out, "responses"), "2 (OFFER 2)");
+  EXPECT_EQ(report_value(result.err, "responses"), "2 (OFFER 2)");
   EXPECT_THAT(result.out, Not(HasSubstr("Control(STOP)")));
 }
 

@@ -50,10 +50,10 @@ TEST_F(SharedCaptureTest, ZeekAllTypesInCaptureModeGetsTheServersHookSequences) 
   ASSERT_GE(all.size(), 2u);
   EXPECT_EQ(describe_call(all.front()), "Entry");
   EXPECT_EQ(describe_call(all.back()), "Control(STOP)");
-  EXPECT_EQ(report_value(result.out, "requests"), "6");
-  EXPECT_EQ(report_value(result.out, "message types"),
+  EXPECT_EQ(report_value(result.err, "requests"), "6");
+  EXPECT_EQ(report_value(result.err, "message types"),
             "DECLINE 1, DISCOVER 1, INFORM 1, RELEASE 1, REQUEST 2");
-  EXPECT_EQ(report_value(result.out, "responses"), "4 (ACK 2, NAK 1, OFFER 1)");
+  EXPECT_EQ(report_value(result.err, "responses"), "4 (ACK 2, NAK 1, OFFER 1)");
 }
 
 TEST_F(SharedCaptureTest, ReservedAndPktContextStayWithTheirPacket) {
@@ -99,10 +99,10 @@ TEST_P(EverySharedCapture, ReplaysWithTheExpectedCounts) {
   const auto result = run({"--dlls", callout_path("noop").string(), "--pcap",
                            capture(expected.file), "--scope", "192.168.0.0/16", "-q"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(report_value(result.out, "requests"), expected.requests);
-  EXPECT_EQ(report_value(result.out, "dropped"), expected.dropped);
-  EXPECT_EQ(report_value(result.out, "responses"), expected.responses);
-  EXPECT_EQ(report_value(result.out, "hook faults"), "0");
+  EXPECT_EQ(report_value(result.err, "requests"), expected.requests);
+  EXPECT_EQ(report_value(result.err, "dropped"), expected.dropped);
+  EXPECT_EQ(report_value(result.err, "responses"), expected.responses);
+  EXPECT_EQ(report_value(result.err, "hook faults"), "0");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -134,7 +134,7 @@ TEST_F(SharedCaptureTest, TheDiscoverFloodIsCountedRequestByRequest) {
                            capture("suricata-discover-flood-10k.pcap"), "--decisions", "capture"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   // No server answered the flood: every DISCOVER is dropped with NOADDRESS.
-  EXPECT_EQ(report_value(result.out, "dropped"), "10000 (NOADDRESS 10000)");
+  EXPECT_EQ(report_value(result.err, "dropped"), "10000 (NOADDRESS 10000)");
   const auto seen = packets();
   ASSERT_EQ(seen.size(), 10000u);
   for (const auto& packet : seen) {
@@ -155,8 +155,8 @@ TEST_F(SharedCaptureTest, AMacFilterDenyGetsNewPktThenASingleProcessed) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(packets(), ElementsAre(Calls{"NewPkt", "PktDrop(PROCESSED)"},
                                      Calls{"NewPkt", "PktDrop(PROCESSED)"}));
-  EXPECT_EQ(report_value(result.out, "dropped by the callout"), "2");
-  EXPECT_EQ(report_value(result.out, "responses"), "0");
+  EXPECT_EQ(report_value(result.err, "dropped by the callout"), "2");
+  EXPECT_EQ(report_value(result.err, "responses"), "0");
 }
 
 }  // namespace

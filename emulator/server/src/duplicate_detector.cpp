@@ -38,7 +38,7 @@ void DuplicateDetector::forget_before(std::chrono::nanoseconds time) {
     const auto [accepted_at, slot] = by_time_.front();
     by_time_.pop_front();
     if (accepted_[slot].time == accepted_at) {  // else accepted again since
-      index_.erase(tag(accepted_[slot].key), slot);
+      index_.erase(accepted_[slot].tag, slot);
       free_.push_back(slot);
     }
   }
@@ -62,11 +62,11 @@ bool DuplicateDetector::is_duplicate(const RequestKey& key, std::chrono::nanosec
   } else {
     if (free_.empty()) {
       slot = static_cast<std::uint32_t>(accepted_.size());
-      accepted_.push_back({key, time});
+      accepted_.push_back({key, time, key_tag});
     } else {
       slot = free_.back();
       free_.pop_back();
-      accepted_[slot] = {key, time};
+      accepted_[slot] = {key, time, key_tag};
     }
     index_.insert(key_tag, slot);
   }

@@ -45,6 +45,7 @@ class DuplicateDetector {
   struct Accepted {
     RequestKey key;
     std::chrono::nanoseconds time{};
+    std::uint32_t tag = 0;  // tag(key), kept for erasing
   };
   static std::uint32_t tag(const RequestKey& key) {
     return static_cast<std::uint32_t>(RequestKeyHash{}(key));

@@ -14,9 +14,10 @@ std::string_view to_string(DecisionSource source) {
   return "unknown";
 }
 
-void RequestOutcome::reset(std::uint64_t request_number, const CaptureOrigin& request_origin) {
-  number = request_number;
-  origin = request_origin;
+void RequestOutcome::reset(const Request& captured) {
+  number = captured.number;
+  origin = captured.origin;
+  request = &captured;
   message_type.reset();
   bootp = false;
   source = DecisionSource::none;

@@ -57,7 +57,13 @@ void ServerCore::delete_client(std::uint32_t address, std::string_view client_id
   const auto call = hooks_.delete_client(
       address, hw_address_.empty() ? nullptr : hw_address_.data(),
       static_cast<ULONG>(hw_address_.size()), 0, bootp ? DHCP_CLIENT_BOOTP : DHCP_CLIENT_DHCP);
-  record(loader::Hook::delete_client, 0, call);
+  if (detailed_) {
+    arguments_ = HookArguments{};
+    arguments_.ip_address = address;
+    arguments_.hw_address = hw_address_;
+    arguments_.client_type = bootp ? DWORD{DHCP_CLIENT_BOOTP} : DWORD{DHCP_CLIENT_DHCP};
+  }
+  record(loader::Hook::delete_client, 0, call, detailed_ ? &arguments_ : nullptr);
 }
 
 void ServerCore::administrative_delete(const AdminDelete& order) {
@@ -85,7 +91,8 @@ void ServerCore::administrative_delete(const AdminDelete& order) {
 
 void ServerCore::control(DWORD code) {
   paused_ = code == DHCP_CONTROL_PAUSE;
-  record(loader::Hook::control, code, hooks_.control(code));
+  arguments_ = HookArguments{};
+  record(loader::Hook::control, code, hooks_.control(code), detailed_ ? &arguments_ : nullptr);
 }
 
 void ServerCore::finish(std::uint64_t requests_seen) {

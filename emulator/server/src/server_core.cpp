@@ -1,5 +1,6 @@
 #include "server_core.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -31,6 +32,7 @@ ServerCore::ServerCore(ServerSettings settings, loader::CalloutHooks& hooks,
       leases_(settings_.config),
       duplicates_(settings_.duplicate_window),
       replies_(settings_.config.scopes) {
+  detailed_ = observer_.wants_arguments();
   for (const auto& scope : settings_.config.scopes) {
     own_servers_.insert(scope.server_address);
   }
@@ -60,8 +62,9 @@ void ServerCore::observe_reply(const CapturedReply& reply) {
 
 void ServerCore::process(const Request& request, const CapturedReply* reply) {
   current_request_ = request.number;
+  current_origin_ = &request.origin;
   // Faults in what is scheduled before the request count with it.
-  outcome_.reset(request.number, request.origin);
+  outcome_.reset(request);
   run_scheduled(request);
 
   Packet packet = receive(request, reply);
@@ -77,6 +80,7 @@ void ServerCore::process(const Request& request, const CapturedReply* reply) {
         "(found after the packet's last hook)");
   }
   observer_.request_finished(outcome_);
+  current_origin_ = nullptr;
 }
 
 Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
@@ -109,10 +113,16 @@ Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
   packet.interface_address = interface_address(packet, reply);
 
   packet.buffer.before_hook();
-  const auto call = hooks_.new_pkt(packet.buffer.packet_pointer(), packet.buffer.size_pointer(),
-                                   ip_for(Hook::new_pkt, packet), packet.reserved(),
-                                   &packet.context, &packet.process_it);
-  record(Hook::new_pkt, 0, call);
+  snapshot(packet.buffer);
+  const DWORD ip_address = ip_for(Hook::new_pkt, packet);
+  const auto call =
+      hooks_.new_pkt(packet.buffer.packet_pointer(), packet.buffer.size_pointer(), ip_address,
+                     packet.reserved(), &packet.context, &packet.process_it);
+  const auto* arguments = packet_arguments(packet.buffer, packet, ip_address);
+  if (arguments != nullptr) {
+    arguments_.process_it = packet.process_it;
+  }
+  record(Hook::new_pkt, 0, call, arguments);
   check_buffer(packet, Hook::new_pkt);
   return packet;
 }
@@ -224,9 +234,10 @@ DecisionSource ServerCore::decision_source(const dhcp::MessageView& view,
 bool ServerCore::handle_options(Packet& packet, const dhcp::MessageView& view) {
   dhcp::fill_server_options(view, options_);
   packet.buffer.before_hook();
+  snapshot(packet.buffer);
   const auto call = hooks_.handle_options(packet.buffer.packet(), packet.buffer.size(),
                                           packet.reserved(), packet.context, &options_);
-  record(Hook::handle_options, 0, call);
+  record(Hook::handle_options, 0, call, packet_arguments(packet.buffer, packet, 0));
   check_buffer(packet, Hook::handle_options);
 
   ReadOptions& read = read_;
@@ -265,14 +276,55 @@ DWORD ServerCore::ip_for(Hook hook, const Packet& packet) const {
   return host_order;
 }
 
-void ServerCore::record(Hook hook, DWORD code, const loader::HookCall& call) {
+void ServerCore::record(Hook hook, DWORD code, const loader::HookCall& call,
+                        const HookArguments* arguments) {
   if (!call.called) {
     return;
   }
   if (call.fault) {
     ++outcome_.faults;
   }
-  observer_.hook_called(HookRecord{hook, code, current_request_, &call});
+  observer_.hook_called(HookRecord{.hook = hook,
+                                   .code = code,
+                                   .request = current_request_,
+                                   .origin = current_origin_,
+                                   .call = &call,
+                                   .arguments = arguments});
+}
+
+// A replaced buffer is the callout's memory: read under the trap, as the
+// server's own reads of it are.
+void ServerCore::snapshot(const HandedBuffer& buffer) {
+  if (!detailed_) {
+    return;
+  }
+  const BYTE* bytes = buffer.packet();
+  const std::size_t length = bytes == nullptr ? 0 : buffer.size();
+  before_.resize(length);
+  if (hooks_.guarded([&] { std::copy_n(bytes, length, before_.data()); })) {
+    before_.clear();
+  }
+}
+
+const HookArguments* ServerCore::packet_arguments(const HandedBuffer& buffer, const Packet& packet,
+                                                  DWORD ip_address) {
+  if (!detailed_) {
+    return nullptr;
+  }
+  const BYTE* bytes = buffer.packet();
+  const std::size_t length = bytes == nullptr ? 0 : buffer.size();
+  after_.resize(length);
+  if (hooks_.guarded([&] { std::copy_n(bytes, length, after_.data()); })) {
+    after_.clear();
+  }
+  arguments_ = HookArguments{};
+  arguments_.packet = before_;
+  arguments_.packet_after = after_;
+  arguments_.replaced = buffer.replaced();
+  arguments_.ip_address = ip_address;
+  arguments_.reserved = packet.reserved();
+  arguments_.context = packet.context;
+  return &arguments_;
 }
 
 void ServerCore::check_buffer(Packet& packet, Hook hook) {
@@ -291,10 +343,11 @@ void ServerCore::finding(std::string text) {
 
 void ServerCore::drop(Packet& packet, DWORD code) {
   packet.buffer.before_hook();
-  const auto call =
-      hooks_.pkt_drop(packet.buffer.packet_pointer(), packet.buffer.size_pointer(), code,
-                      ip_for(Hook::pkt_drop, packet), packet.reserved(), packet.context);
-  record(Hook::pkt_drop, code, call);
+  snapshot(packet.buffer);
+  const DWORD ip_address = ip_for(Hook::pkt_drop, packet);
+  const auto call = hooks_.pkt_drop(packet.buffer.packet_pointer(), packet.buffer.size_pointer(),
+                                    code, ip_address, packet.reserved(), packet.context);
+  record(Hook::pkt_drop, code, call, packet_arguments(packet.buffer, packet, ip_address));
   check_buffer(packet, Hook::pkt_drop);
 }
 
@@ -306,30 +359,45 @@ void ServerCore::drop_with_reason(Packet& packet, DWORD reason) {
 
 void ServerCore::address_del(Packet& packet, DWORD code, std::uint32_t address) {
   packet.buffer.before_hook();
+  snapshot(packet.buffer);
+  const DWORD ip_address = ip_for(Hook::address_del, packet);
   const auto call = hooks_.address_del(packet.buffer.packet(), packet.buffer.size(), code,
-                                       ip_for(Hook::address_del, packet), address,
-                                       packet.reserved(), packet.context);
-  record(Hook::address_del, code, call);
+                                       ip_address, address, packet.reserved(), packet.context);
+  const auto* arguments = packet_arguments(packet.buffer, packet, ip_address);
+  if (arguments != nullptr) {
+    arguments_.alt_address = address;
+  }
+  record(Hook::address_del, code, call, arguments);
   check_buffer(packet, Hook::address_del);
 }
 
 void ServerCore::address_offer(Packet& packet, DWORD code, DWORD address_type,
                                std::uint32_t address, std::uint32_t lease_time) {
   packet.buffer.before_hook();
-  const auto call = hooks_.address_offer(packet.buffer.packet(), packet.buffer.size(), code,
-                                         ip_for(Hook::address_offer, packet), address, address_type,
-                                         lease_time, packet.reserved(), packet.context);
-  record(Hook::address_offer, code, call);
+  snapshot(packet.buffer);
+  const DWORD ip_address = ip_for(Hook::address_offer, packet);
+  const auto call =
+      hooks_.address_offer(packet.buffer.packet(), packet.buffer.size(), code, ip_address, address,
+                           address_type, lease_time, packet.reserved(), packet.context);
+  const auto* arguments = packet_arguments(packet.buffer, packet, ip_address);
+  if (arguments != nullptr) {
+    arguments_.alt_address = address;
+    arguments_.address_type = address_type;
+    arguments_.lease_time = lease_time;
+  }
+  record(Hook::address_offer, code, call, arguments);
   check_buffer(packet, Hook::address_offer);
 }
 
 void ServerCore::send(Packet& packet, std::size_t size, std::optional<dhcp::MessageType> type) {
   HandedBuffer response(packet.slot->send.data(), static_cast<DWORD>(size));
   response.before_hook();
+  snapshot(response);
+  const DWORD ip_address = ip_for(Hook::pkt_send, packet);
   const auto call =
       hooks_.pkt_send(response.packet_pointer(), response.size_pointer(), DHCP_SEND_PACKET,
-                      ip_for(Hook::pkt_send, packet), packet.reserved(), packet.context);
-  record(Hook::pkt_send, DHCP_SEND_PACKET, call);
+                      ip_address, packet.reserved(), packet.context);
+  record(Hook::pkt_send, DHCP_SEND_PACKET, call, packet_arguments(response, packet, ip_address));
   if (auto text = response.after_hook("PktSend", "send"); !text.empty()) {
     finding(std::move(text));
   }

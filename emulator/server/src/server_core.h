@@ -102,7 +102,13 @@ class ServerCore {
 
   // Hook calls, each recorded and checked.
   DWORD ip_for(loader::Hook hook, const Packet& packet) const;
-  void record(loader::Hook hook, DWORD code, const loader::HookCall& call);
+  void record(loader::Hook hook, DWORD code, const loader::HookCall& call,
+              const HookArguments* arguments = nullptr);
+  // For observers that want arguments: the packet as the next hook gets it,
+  // then the arguments of the call that used it.
+  void snapshot(const HandedBuffer& buffer);
+  const HookArguments* packet_arguments(const HandedBuffer& buffer, const Packet& packet,
+                                        DWORD ip_address);
   void check_buffer(Packet& packet, loader::Hook hook);
   void drop(Packet& packet, DWORD code);
   void drop_with_reason(Packet& packet, DWORD reason);
@@ -141,6 +147,12 @@ class ServerCore {
   ReadOptions read_;
   std::vector<std::uint8_t> response_copy_;
   std::vector<BYTE> hw_address_;
+
+  bool detailed_ = false;  // the observer wants HookArguments
+  const CaptureOrigin* current_origin_ = nullptr;
+  std::vector<std::uint8_t> before_;
+  std::vector<std::uint8_t> after_;
+  HookArguments arguments_;
 };
 
 }  // namespace calloutemu::server

@@ -2,8 +2,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "calloutemu/dhcp/wire_format.h"
 #include "server_harness.h"
@@ -161,6 +164,123 @@ TEST(HookArguments, ObserverGetsEveryHookCallWithTheRequestNumber) {
   for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(h.observer.outcomes[i].number, i + 1);
   }
+}
+
+// What an observer asking for arguments copies out of each record.
+struct CopiedArguments {
+  loader::Hook hook = loader::Hook::control;
+  Bytes packet;
+  Bytes packet_after;
+  bool replaced = false;
+  DWORD ip_address = 0;
+  DWORD alt_address = 0;
+  DWORD address_type = 0;
+  DWORD lease_time = 0;
+  const void* reserved = nullptr;
+  const void* context = nullptr;
+  std::optional<BOOL> process_it;
+  Bytes hw_address;
+  DWORD client_type = 0;
+  const CaptureOrigin* origin = nullptr;
+};
+
+class ArgumentsObserver final : public ServerObserver {
+ public:
+  bool wants_arguments() const override { return true; }
+  void hook_called(const HookRecord& record) override {
+    ASSERT_NE(record.arguments, nullptr);
+    const auto& a = *record.arguments;
+    copies.push_back({record.hook, Bytes(a.packet.begin(), a.packet.end()),
+                      Bytes(a.packet_after.begin(), a.packet_after.end()), a.replaced, a.ip_address,
+                      a.alt_address, a.address_type, a.lease_time, a.reserved, a.context,
+                      a.process_it, Bytes(a.hw_address.begin(), a.hw_address.end()), a.client_type,
+                      record.origin});
+  }
+  std::vector<CopiedArguments> copies;
+};
+
+TEST(HookArguments, ObserversAskingForArgumentsGetWhatEachHookWasCalledWith) {
+  RecordingHooks hooks;
+  ArgumentsObserver observer;
+  DhcpServer server(model_settings(), hooks, observer);
+  int marker = 0;
+  hooks.on_new_pkt = [&](std::uint64_t, BYTE**, DWORD*, void** context, BOOL*) {
+    *context = &marker;
+  };
+  const std::vector<Bytes> datagrams = {msg::discover(1, 0x1001),
+                                        msg::request_selecting(1, 0x1001, net(100))};
+  std::vector<Request> requests(datagrams.size());
+  for (std::size_t i = 0; i < datagrams.size(); ++i) {
+    requests[i].number = i + 1;
+    requests[i].origin.frame_number = 10 + i;
+    requests[i].origin.time = at(static_cast<double>(i));
+    requests[i].destination_address = kBroadcast;
+    requests[i].payload = datagrams[i];
+    server.process(requests[i], nullptr);
+  }
+  ASSERT_EQ(observer.copies.size(), hooks.calls().size());
+  for (std::size_t i = 0; i < observer.copies.size(); ++i) {
+    const auto& copy = observer.copies[i];
+    const auto& call = hooks.calls()[i];
+    SCOPED_TRACE(call.name());
+    EXPECT_EQ(copy.hook, call.hook);
+    EXPECT_EQ(copy.packet, call.bytes);
+    EXPECT_EQ(copy.packet_after, call.bytes);  // the fake changes no bytes
+    EXPECT_FALSE(copy.replaced);
+    EXPECT_EQ(copy.ip_address, call.ip_address);
+    EXPECT_EQ(copy.alt_address, call.alt_address);
+    EXPECT_EQ(copy.address_type, call.address_type);
+    EXPECT_EQ(copy.lease_time, call.lease_time);
+    EXPECT_EQ(copy.reserved, call.reserved);
+    EXPECT_EQ(copy.context, &marker);  // NewPkt's as it set it, then as handed on
+    EXPECT_EQ(copy.process_it.has_value(), call.hook == Hook::new_pkt);
+    ASSERT_NE(copy.origin, nullptr);
+    EXPECT_EQ(copy.origin->frame_number, 9 + call.packet_number);
+  }
+  EXPECT_EQ(observer.copies.back().hook, Hook::pkt_drop);
+  EXPECT_TRUE(std::any_of(observer.copies.begin(), observer.copies.end(),
+                          [](const auto& copy) { return copy.hook == Hook::pkt_send; }));
+}
+
+TEST(HookArguments, ArgumentsShowAReplacedPacketAndItsNewBytes) {
+  RecordingHooks hooks;
+  ArgumentsObserver observer;
+  DhcpServer server(model_settings(), hooks, observer);
+  Bytes replacement = msg::discover(7, 0x7007);
+  hooks.on_new_pkt = [&](std::uint64_t, BYTE** packet, DWORD* size, void**, BOOL*) {
+    *packet = replacement.data();
+    *size = static_cast<DWORD>(replacement.size());
+  };
+  const Bytes datagram = msg::discover(1, 0x1001);
+  Request request;
+  request.number = 1;
+  request.destination_address = kBroadcast;
+  request.payload = datagram;
+  server.process(request, nullptr);
+  ASSERT_GE(observer.copies.size(), 2u);
+  EXPECT_EQ(observer.copies[0].packet, datagram);
+  EXPECT_EQ(observer.copies[0].packet_after, replacement);
+  EXPECT_TRUE(observer.copies[0].replaced);
+  EXPECT_EQ(observer.copies[1].packet, replacement);  // what the next hook got
+}
+
+TEST(HookArguments, ObserversNotAskingGetNoArguments) {
+  Harness h;
+  struct Checking final : ServerObserver {
+    void hook_called(const HookRecord& record) override {
+      EXPECT_EQ(record.arguments, nullptr);
+      ++calls;
+    }
+    int calls = 0;
+  } checking;
+  RecordingHooks hooks;
+  DhcpServer server(model_settings(), hooks, checking);
+  const Bytes datagram = msg::discover(1, 0x1001);
+  Request request;
+  request.number = 1;
+  request.payload = datagram;
+  server.process(request, nullptr);
+  EXPECT_GT(checking.calls, 0);
 }
 
 }  // namespace

@@ -32,6 +32,20 @@ struct ReplayOptions {
   scopes::ServerConfig server;
 };
 
+// What a replay leaves behind for CI and people: files, and the verdict.
+struct ResultOptions {
+  std::optional<std::string> trace;          // --trace: JSON Lines; "-" is stdout
+  std::optional<std::string> expect;         // --expect: the trace the run must match
+  bool expect_update = false;                // --expect-update: rewrite it instead
+  std::optional<std::string> junit;          // --junit
+  std::optional<std::string> write_pcap;     // --write-pcap: the responses sent
+  std::optional<std::string> write_dropped;  // --write-dropped: the requests dropped
+  std::optional<std::string> summary_json;   // --summary-json
+  bool progress = true;  // a progress bar on a terminal (off with -q or --no-progress)
+
+  bool trace_to_stdout() const { return trace && *trace == "-"; }
+};
+
 struct Options {
   std::vector<std::string> dlls;                // --dlls values as given (comma lists)
   std::optional<std::string> reg_file;          // --reg-file
@@ -40,6 +54,7 @@ struct Options {
   std::optional<loader::LoadOrder> load_order;  // --load-order; else the profile's
   spdlog::level::level_enum log_level = spdlog::level::info;
   ReplayOptions replay;
+  ResultOptions results;
 
   loader::LoadOrder effective_load_order() const {
     return load_order.value_or(default_load_order(profile));

@@ -2,6 +2,8 @@
 // server model and its hooks, STOP, unload, and report.
 #pragma once
 
+#include <cstdio>
+
 #include <ostream>
 
 #include <spdlog/logger.h>
@@ -12,9 +14,10 @@
 
 namespace calloutemu::emulator {
 
-// The report goes to `out` (see the README); faults, findings and errors go
-// to `log` as they happen.
+// The load report goes to `out` (to `err` when the trace does), the summary
+// to `err` (see the README); faults, findings and errors go to `log` as they
+// happen. `err_file` is where the progress bar is drawn.
 ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
-                    spdlog::logger& log, std::ostream& out);
+                    spdlog::logger& log, std::ostream& out, std::ostream& err, std::FILE* err_file);
 
 }  // namespace calloutemu::emulator

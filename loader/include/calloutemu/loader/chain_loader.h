@@ -1,6 +1,7 @@
 // Loads the callout chain as the server does (spec §2, steps 4-8).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -41,6 +42,7 @@ struct ControlCall {
   bool called = false;
   DWORD returned = 0;
   std::optional<Fault> fault;
+  std::chrono::nanoseconds duration{};
 };
 
 class LoadedCallout {

@@ -47,6 +47,9 @@ class CaptureReader {
   Result<std::optional<CapturedDatagram>> next();
 
   const std::filesystem::path& path() const { return path_; }
+  // How far into the file reading has got, in bytes (for progress reports;
+  // it asks the OS, so not for every frame).
+  std::uint64_t position() const;
   int link_type() const { return link_type_; }
   const CaptureCounters& counters() const { return counters_; }
 

@@ -23,6 +23,9 @@ class CaptureSequence {
   Result<std::optional<CapturedDatagram>> next();
 
   const std::vector<std::filesystem::path>& paths() const { return paths_; }
+  // Bytes of the files read so far and in all (for progress reports).
+  std::uint64_t bytes_read() const;
+  std::uint64_t bytes_total() const { return bytes_total_; }
   // The counters of every file so far, added up.
   CaptureCounters counters() const;
 
@@ -32,6 +35,8 @@ class CaptureSequence {
   std::vector<std::filesystem::path> paths_;
   std::vector<CaptureReader> readers_;
   std::size_t current_ = 0;
+  std::vector<std::uint64_t> sizes_;
+  std::uint64_t bytes_total_ = 0;
 };
 
 }  // namespace calloutemu::pcap_replay

@@ -1,0 +1,24 @@
+// Strings from callouts and the OS (fault descriptions, DLL names, findings)
+// may hold any bytes: these write them as valid UTF-8, each byte outside a
+// well-formed sequence replaced by U+FFFD.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace calloutemu::trace::detail {
+
+// The length of the well-formed UTF-8 sequence starting at text[at], or 0
+// when the byte there does not start one (overlong forms, surrogates and
+// code points past U+10FFFF are not well-formed).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+
+// The contents of a JSON string (without the quotes): `"` and `\` escaped,
+// control characters as \u00XX.
+void append_json_string(std::string& out, std::string_view text);
+
+// For the readable form: one line, `\` doubled, control characters as \xHH.
+void append_readable_string(std::string& out, std::string_view text);
+
+}  // namespace calloutemu::trace::detail

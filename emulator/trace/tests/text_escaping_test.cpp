@@ -1,0 +1,106 @@
+// Strings from callouts and the OS end up in JSON and in readable lines: any
+// bytes must come out as valid UTF-8 and valid JSON.
+#include "text_escaping.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace calloutemu::trace::detail {
+namespace {
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+std::string readable_string(std::string_view text) {
+  std::string out;
+  append_readable_string(out, text);
+  return out;
+}
+
+// What nlohmann reads back from "<escaped>".
+std::string parse_back(std::string_view text) {
+  const auto parsed = nlohmann::json::parse("\"" + json_string(text) + "\"", nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << json_string(text);
+  return parsed.is_string() ? parsed.get<std::string>() : "<not a string>";
+}
+
+TEST(Utf8SequenceLength, AcceptsWellFormedSequences) {
+  EXPECT_EQ(utf8_sequence_length("a", 0), 1u);
+  EXPECT_EQ(utf8_sequence_length("\xC3\xA9", 0), 2u);          // é
+  EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);      // €
+  EXPECT_EQ(utf8_sequence_length("\xF0\x9F\x98\x80", 0), 4u);  // U+1F600
+  EXPECT_EQ(utf8_sequence_length("\xF4\x8F\xBF\xBF", 0), 4u);  // U+10FFFF
+  EXPECT_EQ(utf8_sequence_length("\xED\x9F\xBF", 0), 3u);      // U+D7FF
+}
+
+TEST(Utf8SequenceLength, RejectsIllFormedSequences) {
+  for (const std::string_view bad : {
+           std::string_view("\x80"),              // lone continuation
+           std::string_view("\xC0\x80"),          // overlong NUL
+           std::string_view("\xC1\xBF"),          // overlong
+           std::string_view("\xE0\x80\x80"),      // overlong
+           std::string_view("\xED\xA0\x80"),      // surrogate U+D800
+           std::string_view("\xF4\x90\x80\x80"),  // past U+10FFFF
+           std::string_view("\xF5\x80\x80\x80"),  // no such lead byte
+           std::string_view("\xC3"),              // truncated
+           std::string_view("\xE2\x82"),          // truncated
+           std::string_view("\xE2\x82x"),         // not a continuation
+       }) {
+    EXPECT_EQ(utf8_sequence_length(bad, 0), 0u) << testing::PrintToString(std::string(bad));
+  }
+}
+
+TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(json_string(R"(say "hi" \ bye)"), R"(say \"hi\" \\ bye)");
+  EXPECT_EQ(json_string(std::string("a\nb\tc\x01\x1f", 7)), R"(a\u000ab\u0009c\u0001\u001f)");
+  EXPECT_EQ(json_string(std::string("nul\0here", 8)), R"(nul\u0000here)");
+  EXPECT_EQ(json_string("caf\xC3\xA9 \xE2\x82\xAC"), "caf\xC3\xA9 \xE2\x82\xAC")
+      << "valid UTF-8 as is";
+  EXPECT_EQ(json_string("\x7f"), "\x7f");
+}
+
+TEST(JsonString, ReplacesEachInvalidByteWithTheReplacementCharacter) {
+  EXPECT_EQ(json_string("a\xFF"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(json_string("\xC0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(json_string("end\xE2\x82"), "end\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(JsonString, ReadsBackAsTheSanitizedText) {
+  EXPECT_EQ(parse_back(R"(quote " backslash \ slash /)"), R"(quote " backslash \ slash /)");
+  EXPECT_EQ(parse_back(std::string("\0\x01\n\r\x1f", 5)), std::string("\0\x01\n\r\x1f", 5));
+  EXPECT_EQ(
+      parse_back("bad \xFE\xFF \xED\xA0\x80 ok \xF0\x9F\x98\x80"),
+      "bad \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ok \xF0\x9F\x98\x80");
+}
+
+TEST(JsonString, EveryByteValueGivesValidJson) {
+  std::string all;
+  for (int byte = 0; byte < 256; ++byte) {
+    all.push_back(static_cast<char>(byte));
+  }
+  const std::string back = parse_back(all);
+  EXPECT_EQ(back.substr(0, 128), all.substr(0, 128));
+  EXPECT_EQ(back.size(), 128u + 128u * 3u) << "each byte from 0x80 is one U+FFFD";
+}
+
+TEST(ReadableString, KeepsOneLineAndValidUtf8) {
+  EXPECT_EQ(readable_string("a\nb\\c\x01"), R"(a\x0ab\\c\x01)");
+  EXPECT_EQ(readable_string("x\xFFy"), "x\xEF\xBF\xBDy");
+  EXPECT_EQ(readable_string("\"quoted\""), "\"quoted\"");
+}
+
+TEST(ReadableString, IsTheSameAfterAJsonRoundTrip) {
+  const std::string text = "fault \"x\"\n\xFF\xC3\xA9\x01\\";
+  EXPECT_EQ(readable_string(parse_back(text)), readable_string(text));
+}
+
+}  // namespace
+}  // namespace calloutemu::trace::detail
