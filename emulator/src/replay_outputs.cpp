@@ -36,26 +36,41 @@ void ObserverFanOut::note(std::string_view text) {
   }
 }
 
-// --- --expect ----------------------------------------------------------------
+// --- --trace, --expect -------------------------------------------------------
 
-void ExpectationCheck::load_attempt(const loader::LoadAttempt& attempt) {
-  expectation_.observe(builder_.load(attempt));
-}
-
-void ExpectationCheck::control(const loader::ControlCall& call) {
-  if (call.called) {
-    expectation_.observe(builder_.control(call));
+void TraceFeed::send(const trace::TraceRecord& record) {
+  for (auto* writer : writers_) {
+    writer->write(record);
+  }
+  if (expectation_ != nullptr) {
+    expectation_->observe(record);
   }
 }
 
-void ExpectationCheck::hook_called(const server::HookRecord& record) {
-  expectation_.observe(builder_.hook(record));
+void TraceFeed::header(const trace::TraceHeader& header) {
+  const auto& record = builder_.header(header);
+  for (auto* writer : writers_) {
+    writer->write(record);
+  }
 }
 
-// The trace writer writes a request's findings when it ends: the same here.
-void ExpectationCheck::request_finished(const server::RequestOutcome& outcome) {
+void TraceFeed::load_attempt(const loader::LoadAttempt& attempt) {
+  send(builder_.load(attempt));
+}
+
+void TraceFeed::control(const loader::ControlCall& call) {
+  if (call.called) {
+    send(builder_.control(call));
+  }
+}
+
+void TraceFeed::hook_called(const server::HookRecord& record) {
+  send(builder_.hook(record));
+}
+
+void TraceFeed::request_finished(const server::RequestOutcome& outcome) {
   for (const auto& text : outcome.findings) {
-    expectation_.observe(builder_.finding(outcome.number, text));
+    send(builder_.finding(outcome.number, text));
   }
 }
 
@@ -76,7 +91,7 @@ void JunitCases::request_finished(const server::RequestOutcome& outcome) {
   test_case.time = std::chrono::duration<double>(hooks_time_).count();
   hooks_time_ = {};
   if (expectation_ != nullptr && !divergence_shown_ &&
-      expectation_->expectation().divergence_request() == outcome.number) {
+      expectation_->divergence_request() == outcome.number) {
     divergence_shown_ = true;
     if (!test_case.failure) {
       test_case.failure = reports::JunitFailure{
@@ -103,50 +118,15 @@ Status JunitCases::finish(const std::optional<trace::Divergence>& divergence) {
 // --- all of them -------------------------------------------------------------
 
 void ReplayOutputs::add_to(ObserverFanOut& fan_out) {
-  // The expectation first: the JUnit cases ask it where the run diverged.
-  if (expectation) {
-    fan_out.add(*expectation);
-  }
-  for (auto* writer : {trace.get(), update.get()}) {
-    if (writer != nullptr) {
-      fan_out.add(*writer);
-    }
+  // The traces first: the JUnit cases ask the expectation where the run diverged.
+  if (traces) {
+    fan_out.add(*traces);
   }
   if (junit) {
     fan_out.add(*junit);
   }
   if (captures) {
     fan_out.add(*captures);
-  }
-}
-
-void ReplayOutputs::header(const trace::TraceHeader& header) {
-  for (auto* writer : {trace.get(), update.get()}) {
-    if (writer != nullptr) {
-      writer->write_header(header);
-    }
-  }
-}
-
-void ReplayOutputs::load_attempt(const loader::LoadAttempt& attempt) {
-  for (auto* writer : {trace.get(), update.get()}) {
-    if (writer != nullptr) {
-      writer->load_attempt(attempt);
-    }
-  }
-  if (expectation) {
-    expectation->load_attempt(attempt);
-  }
-}
-
-void ReplayOutputs::control(const loader::ControlCall& call) {
-  for (auto* writer : {trace.get(), update.get()}) {
-    if (writer != nullptr) {
-      writer->control(call);
-    }
-  }
-  if (expectation) {
-    expectation->control(call);
   }
 }
 
@@ -171,7 +151,19 @@ Result<ReplayOutputs> open_replay_outputs(const Options& options, std::ostream& 
     if (!expectation) {
       return expectation.error();
     }
-    outputs.expectation = std::make_unique<ExpectationCheck>(std::move(expectation).value());
+    outputs.expectation = std::make_unique<trace::TraceExpectation>(std::move(expectation).value());
+  }
+  outputs.traces = std::make_unique<TraceFeed>();
+  for (auto* writer : {outputs.trace.get(), outputs.update.get()}) {
+    if (writer != nullptr) {
+      outputs.traces->add(*writer);
+    }
+  }
+  if (outputs.expectation) {
+    outputs.traces->compare_with(*outputs.expectation);
+  }
+  if (!outputs.traces->active()) {
+    outputs.traces.reset();
   }
   if (results.junit) {
     auto writer = reports::JunitWriter::create(*results.junit);

@@ -39,25 +39,28 @@ class ObserverFanOut final : public server::ServerObserver {
   std::vector<server::ServerObserver*> observers_;
 };
 
-// --expect: the run's records, as the trace writer would write them, compared
-// with the expected file as they come.
-class ExpectationCheck final : public server::ServerObserver {
+// --trace, --expect-update and --expect: each record built once, then written
+// to every trace file and compared with the expected trace.
+class TraceFeed final : public server::ServerObserver {
  public:
-  explicit ExpectationCheck(trace::TraceExpectation expectation)
-      : expectation_(std::move(expectation)) {}
+  void add(trace::TraceWriter& writer) { writers_.push_back(&writer); }
+  void compare_with(trace::TraceExpectation& expectation) { expectation_ = &expectation; }
+  bool active() const { return !writers_.empty() || expectation_ != nullptr; }
 
+  void header(const trace::TraceHeader& header);  // written, not compared
   void load_attempt(const loader::LoadAttempt& attempt);
   void control(const loader::ControlCall& call);
   bool wants_arguments() const override { return true; }
   void hook_called(const server::HookRecord& record) override;
+  // The trace writer's order: a request's findings when it ends.
   void request_finished(const server::RequestOutcome& outcome) override;
 
-  const trace::TraceExpectation& expectation() const { return expectation_; }
-  Result<std::optional<trace::Divergence>> finish() { return expectation_.finish(); }
-
  private:
+  void send(const trace::TraceRecord& record);
+
   trace::TraceRecordBuilder builder_;
-  trace::TraceExpectation expectation_;
+  std::vector<trace::TraceWriter*> writers_;
+  trace::TraceExpectation* expectation_ = nullptr;
 };
 
 // --junit: one test case per request, failed when a hook of it faulted or
@@ -65,7 +68,7 @@ class ExpectationCheck final : public server::ServerObserver {
 class JunitCases final : public server::ServerObserver {
  public:
   JunitCases(reports::JunitWriter writer, std::vector<std::filesystem::path> captures,
-             const ExpectationCheck* expectation, std::string expected_path)
+             const trace::TraceExpectation* expectation, std::string expected_path)
       : writer_(std::move(writer)),
         captures_(std::move(captures)),
         expectation_(expectation),
@@ -79,7 +82,7 @@ class JunitCases final : public server::ServerObserver {
  private:
   reports::JunitWriter writer_;
   std::vector<std::filesystem::path> captures_;
-  const ExpectationCheck* expectation_;
+  const trace::TraceExpectation* expectation_;
   std::string expected_path_;
   std::vector<std::string> lines_;  // the hook calls of the request under way
   std::chrono::nanoseconds hooks_time_{};
@@ -89,16 +92,14 @@ class JunitCases final : public server::ServerObserver {
 // Every output file of a replay, opened before the chain is loaded so that a
 // bad path stops the run before any hook runs.
 struct ReplayOutputs {
-  std::unique_ptr<trace::TraceWriter> trace;   // --trace
-  std::unique_ptr<trace::TraceWriter> update;  // --expect-update: the new expected file
-  std::unique_ptr<ExpectationCheck> expectation;
+  std::unique_ptr<trace::TraceWriter> trace;             // --trace
+  std::unique_ptr<trace::TraceWriter> update;            // --expect-update: the new expected file
+  std::unique_ptr<trace::TraceExpectation> expectation;  // --expect
+  std::unique_ptr<TraceFeed> traces;                     // feeds the three above
   std::unique_ptr<JunitCases> junit;
   std::unique_ptr<responses::CaptureOutputs> captures;
 
   void add_to(ObserverFanOut& fan_out);
-  void header(const trace::TraceHeader& header);
-  void load_attempt(const loader::LoadAttempt& attempt);
-  void control(const loader::ControlCall& call);
 };
 
 Result<ReplayOutputs> open_replay_outputs(const Options& options, std::ostream& standard_output);

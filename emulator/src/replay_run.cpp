@@ -121,17 +121,21 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
     return kExitUsage;
   }
   ReplayOutputs& outputs = *opened;
-  outputs.header(trace_header(options));
+  if (outputs.traces) {
+    outputs.traces->header(trace_header(options));
+  }
   // stdout carries the trace when it is "-": the report goes with the summary.
   std::ostream& report_out = options.results.trace_to_stdout() ? err : out;
 
   loader::FaultTrap trap;
   auto start = start_session(options, config, trap, true, log, report_out);
-  for (const auto& attempt : start.attempts) {
-    outputs.load_attempt(attempt);
-  }
-  if (start.start) {
-    outputs.control(*start.start);
+  if (outputs.traces) {
+    for (const auto& attempt : start.attempts) {
+      outputs.traces->load_attempt(attempt);
+    }
+    if (start.start) {
+      outputs.traces->control(*start.start);
+    }
   }
   if (start.stop) {
     return *start.stop;
@@ -186,8 +190,8 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
   dhcp.finish(feed.counters().requests);
   progress.finish();
 
-  if (auto stop = end_session(start.session, trap, log, report_out)) {
-    outputs.control(*stop);
+  if (auto stop = end_session(start.session, trap, log, report_out); stop && outputs.traces) {
+    outputs.traces->control(*stop);
   }
   report_out.flush();
   const bool faulted = start.session.faulted || report.faults() != 0;

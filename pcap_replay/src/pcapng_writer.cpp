@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "calloutemu/utf8.h"
 #include "libpcap_support.h"
 
 namespace calloutemu::pcap_replay {
@@ -69,49 +70,6 @@ class BlockBuilder {
  private:
   std::vector<std::uint8_t> bytes_;
 };
-
-// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
-// above U+10FFFF.
-bool is_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    // The sequence's length, the lowest code point it may encode, the lead's bits.
-    std::size_t length = 4;
-    std::uint32_t low = 0x10000;
-    std::uint32_t code = lead & 0x07u;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      low = 0x80;
-      code = lead & 0x1Fu;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      low = 0x800;
-      code = lead & 0x0Fu;
-    } else if ((lead & 0xF8) != 0xF0) {
-      return false;
-    }
-    if (length > text.size() - i) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        return false;
-      }
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    if (code < low || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -1,50 +1,13 @@
 #include "xml_escape.h"
 
 #include <cstddef>
-#include <cstdint>
+
+#include "calloutemu/utf8.h"
 
 namespace calloutemu::reports::detail {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence at the start of `bytes` (RFC 3629:
-// no overlong forms, no surrogates, nothing over U+10FFFF), 0 if there is none.
-std::size_t utf8_sequence_length(std::string_view bytes, char32_t& code_point) {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(bytes[i]); };
-  const std::uint8_t lead = byte(0);
-  std::size_t length = 0;
-  char32_t minimum = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    minimum = 0x80;
-    code_point = lead & 0x1Fu;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    minimum = 0x800;
-    code_point = lead & 0x0Fu;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    minimum = 0x10000;
-    code_point = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (bytes.size() < length) {
-    return 0;
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0u) != 0x80u) {
-      return 0;
-    }
-    code_point = (code_point << 6) | (byte(i) & 0x3Fu);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < minimum || surrogate || code_point > 0x10FFFF) {
-    return 0;
-  }
-  return length;
-}
 
 // Bytes copied as they are: printable ASCII other than markup. In text, '>'
 // needs escaping only to end "]]>", which append_special handles.
@@ -113,8 +76,7 @@ void append_xml_escaped(std::string& out, std::string_view raw, XmlContext conte
       ++i;
       continue;
     }
-    char32_t code_point = 0;
-    const std::size_t length = utf8_sequence_length(raw.substr(i), code_point);
+    const auto [length, code_point] = utf8_sequence(raw, i);
     if (length == 0) {
       out += kReplacement;
       ++i;

@@ -1,14 +1,12 @@
 #include "text_escaping.h"
 
+#include "calloutemu/utf8.h"
+
 namespace calloutemu::trace::detail {
 namespace {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 constexpr char kHex[] = "0123456789abcdef";
-
-bool continuation(unsigned char byte, unsigned char low = 0x80, unsigned char high = 0xBF) {
-  return byte >= low && byte <= high;
-}
 
 // Appends `text` with invalid bytes replaced; control characters and the
 // bytes `special` picks go through `escape(out, byte)`.
@@ -24,7 +22,7 @@ void append_sanitized(std::string& out, std::string_view text, Special special, 
       continue;
     }
     if (byte >= 0x80) {
-      if (const std::size_t length = utf8_sequence_length(text, at); length > 0) {
+      if (const std::size_t length = utf8_sequence(text, at).length; length > 0) {
         at += length;
         continue;
       }
@@ -41,34 +39,6 @@ void append_sanitized(std::string& out, std::string_view text, Special special, 
 }
 
 }  // namespace
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t offset) -> unsigned char {
-    return at + offset < text.size() ? static_cast<unsigned char>(text[at + offset]) : 0;
-  };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) {
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return continuation(byte(1)) ? 2 : 0;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    // E0: no overlong forms; ED: no surrogates.
-    const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char high = lead == 0xED ? 0x9F : 0xBF;
-    return continuation(byte(1), low, high) && continuation(byte(2)) ? 3 : 0;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    // F0: no overlong forms; F4: nothing past U+10FFFF.
-    const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
-    const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;
-    const bool valid =
-        continuation(byte(1), low, high) && continuation(byte(2)) && continuation(byte(3));
-    return valid ? 4 : 0;
-  }
-  return 0;
-}
 
 void append_json_string(std::string& out, std::string_view text) {
   append_sanitized(

@@ -9,11 +9,6 @@
 
 namespace calloutemu::trace::detail {
 
-// The length of the well-formed UTF-8 sequence starting at text[at], or 0
-// when the byte there does not start one (overlong forms, surrogates and
-// code points past U+10FFFF are not well-formed).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
-
 // The contents of a JSON string (without the quotes): `"` and `\` escaped,
 // control characters as \u00XX.
 void append_json_string(std::string& out, std::string_view text);

@@ -29,32 +29,6 @@ std::string parse_back(std::string_view text) {
   return parsed.is_string() ? parsed.get<std::string>() : "<not a string>";
 }
 
-TEST(Utf8SequenceLength, AcceptsWellFormedSequences) {
-  EXPECT_EQ(utf8_sequence_length("a", 0), 1u);
-  EXPECT_EQ(utf8_sequence_length("\xC3\xA9", 0), 2u);          // é
-  EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);      // €
-  EXPECT_EQ(utf8_sequence_length("\xF0\x9F\x98\x80", 0), 4u);  // U+1F600
-  EXPECT_EQ(utf8_sequence_length("\xF4\x8F\xBF\xBF", 0), 4u);  // U+10FFFF
-  EXPECT_EQ(utf8_sequence_length("\xED\x9F\xBF", 0), 3u);      // U+D7FF
-}
-
-TEST(Utf8SequenceLength, RejectsIllFormedSequences) {
-  for (const std::string_view bad : {
-           std::string_view("\x80"),              // lone continuation
-           std::string_view("\xC0\x80"),          // overlong NUL
-           std::string_view("\xC1\xBF"),          // overlong
-           std::string_view("\xE0\x80\x80"),      // overlong
-           std::string_view("\xED\xA0\x80"),      // surrogate U+D800
-           std::string_view("\xF4\x90\x80\x80"),  // past U+10FFFF
-           std::string_view("\xF5\x80\x80\x80"),  // no such lead byte
-           std::string_view("\xC3"),              // truncated
-           std::string_view("\xE2\x82"),          // truncated
-           std::string_view("\xE2\x82x"),         // not a continuation
-       }) {
-    EXPECT_EQ(utf8_sequence_length(bad, 0), 0u) << testing::PrintToString(std::string(bad));
-  }
-}
-
 TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(json_string(R"(say "hi" \ bye)"), R"(say \"hi\" \\ bye)");
   EXPECT_EQ(json_string(std::string("a\nb\tc\x01\x1f", 7)), R"(a\u000ab\u0009c\u0001\u001f)");
