@@ -141,8 +141,9 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
     return *start.stop;
   }
   std::unique_ptr<loader::CalloutHooks> hooks;
+  const auto clock = loader::HookClock::calibrated();
   if (start.session.callout) {
-    hooks = std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, true);
+    hooks = std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
   } else {
     hooks = std::make_unique<loader::NoHooks>();
   }

@@ -32,10 +32,10 @@ HookCall InProcessHooks::call(Function function, Args... args) {
   }
   result.called = true;
   DWORD returned = 0;
-  if (timed_) {
-    const auto start = std::chrono::steady_clock::now();
+  if (clock_ != nullptr) {
+    const auto start = clock_->now();
     result.fault = trap_.run([&] { returned = function(args...); });
-    result.duration = std::chrono::steady_clock::now() - start;
+    result.duration = clock_->between(start, clock_->now());
   } else {
     result.fault = trap_.run([&] { returned = function(args...); });
   }

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "calloutemu/prefetch.h"
+
 namespace calloutemu {
 
 class IndexTable {
@@ -31,6 +33,13 @@ class IndexTable {
       if (tag_of(entry) == tag && matches(index_of(entry))) {
         return index_of(entry);
       }
+    }
+  }
+
+  // Starts loading the cell where a search for `tag` begins.
+  void prefetch_home(std::uint32_t tag) const {
+    if (!cells_.empty()) {
+      prefetch(&cells_[home(tag)]);
     }
   }
 

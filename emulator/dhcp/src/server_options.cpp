@@ -1,5 +1,6 @@
 #include "calloutemu/dhcp/server_options.h"
 
+#include <algorithm>
 #include <array>
 
 #include "calloutemu/dhcp/wire_format.h"
@@ -18,9 +19,11 @@ class Placer {
  public:
   // One pass over the options finds each code's first occurrence.
   explicit Placer(const MessageView& request) : request_(request) {
-    for (const OptionRef& option : request.options) {
-      if (first_[option.code] == nullptr) {
-        first_[option.code] = &option;
+    const std::size_t count = std::min<std::size_t>(request.options.size(), kNotFound);
+    for (std::size_t index = 0; index < count; ++index) {
+      auto& first = first_[request.options[index].code];
+      if (first == kNotFound) {
+        first = static_cast<std::uint16_t>(index);
       }
     }
   }
@@ -33,11 +36,14 @@ class Placer {
 
   // The first occurrence's data from `skip` on; nothing when that is empty.
   Place option(std::uint8_t code, std::size_t skip = 0) const {
-    const OptionRef* found = first_[code];
-    if (found == nullptr || found->length <= skip) {
+    if (first_[code] == kNotFound) {
       return {};
     }
-    return {at(found->data_offset + skip), found->length - skip};
+    const OptionRef& found = request_.options[first_[code]];
+    if (found.length <= skip) {
+      return {};
+    }
+    return {at(found.data_offset + skip), found.length - skip};
   }
 
   // The pointer is unaligned, as the SDK's UNALIGNED members allow; this
@@ -48,8 +54,14 @@ class Placer {
   }
 
  private:
+  // Indices into request_.options; a small array is cheap to fill per request.
+  static constexpr std::uint16_t kNotFound = 0xFFFF;
   const MessageView& request_;
-  std::array<const OptionRef*, 256> first_{};
+  std::array<std::uint16_t, 256> first_ = [] {
+    std::array<std::uint16_t, 256> none{};
+    none.fill(kNotFound);
+    return none;
+  }();
 };
 
 struct MicrosoftSuboptions {

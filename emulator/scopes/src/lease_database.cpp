@@ -161,6 +161,10 @@ const Lease* LeaseDatabase::by_client(std::string_view client_id) const {
   return index == kNone ? nullptr : &impl_->leases[index];
 }
 
+void LeaseDatabase::prefetch_client(std::string_view client_id) const {
+  impl_->leases.prefetch_client(client_id);
+}
+
 const Lease* LeaseDatabase::by_address(Ipv4 address) const {
   const auto index = impl_->leases.find_address(address);
   return index == kNone ? nullptr : &impl_->leases[index];

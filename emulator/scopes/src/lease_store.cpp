@@ -17,6 +17,10 @@ std::uint32_t LeaseStore::find_client(std::string_view id) const {
                        [&](std::uint32_t slot) { return (*this)[slot].client_id == id; });
 }
 
+void LeaseStore::prefetch_client(std::string_view id) const {
+  clients_.prefetch_home(client_tag(id));
+}
+
 std::uint32_t LeaseStore::find_address(Ipv4 address) const {
   return addresses_.find(address, [](std::uint32_t) { return true; });  // the tag is the key
 }

@@ -23,6 +23,7 @@ class LeaseStore {
   std::size_t size() const { return size_; }
 
   std::uint32_t find_client(std::string_view id) const;  // kNone if none
+  void prefetch_client(std::string_view id) const;       // before a find_client soon
   std::uint32_t find_address(Ipv4 address) const;        // kNone if none
 
   // A new lease, indexed by client id unless it is `bad`; the caller sets the other fields.

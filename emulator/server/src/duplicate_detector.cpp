@@ -33,14 +33,66 @@ RequestKey request_key(const dhcp::MessageView& message) {
   return key;
 }
 
-void DuplicateDetector::forget_before(std::chrono::nanoseconds time) {
-  while (!by_time_.empty() && by_time_.front().first + window_ <= time) {
-    const auto [accepted_at, slot] = by_time_.front();
-    by_time_.pop_front();
-    if (accepted_[slot].time == accepted_at) {  // else accepted again since
-      index_.erase(accepted_[slot].tag, slot);
-      free_.push_back(slot);
+std::chrono::nanoseconds* DuplicateDetector::Generation::find(const RequestKey& key,
+                                                              std::uint64_t hash) {
+  if (count_ == 0) {
+    return nullptr;
+  }
+  const std::uint32_t tag = tag_of(hash);
+  const std::size_t mask = tags_.size() - 1;
+  for (std::size_t at = hash & mask; tags_[at] != 0; at = (at + 1) & mask) {
+    if (tags_[at] == tag && entries_[at].key == key) {
+      return &entries_[at].time;
     }
+  }
+  return nullptr;
+}
+
+void DuplicateDetector::Generation::insert(const RequestKey& key, std::uint64_t hash,
+                                           std::chrono::nanoseconds time) {
+  if ((count_ + 1) * 4 > tags_.size() * 3) {
+    grow();
+  }
+  const std::size_t mask = tags_.size() - 1;
+  std::size_t at = hash & mask;
+  while (tags_[at] != 0) {
+    at = (at + 1) & mask;
+  }
+  tags_[at] = tag_of(hash);
+  entries_[at] = {key, time};
+  ++count_;
+}
+
+void DuplicateDetector::Generation::clear() {
+  if (count_ != 0) {
+    std::fill(tags_.begin(), tags_.end(), 0u);
+    count_ = 0;
+  }
+}
+
+void DuplicateDetector::Generation::grow() {
+  const std::size_t size = tags_.empty() ? 64 : tags_.size() * 2;
+  std::vector<std::uint32_t> old_tags(size, 0u);
+  std::vector<Entry> old_entries(size);
+  old_tags.swap(tags_);
+  old_entries.swap(entries_);
+  count_ = 0;
+  for (std::size_t at = 0; at < old_tags.size(); ++at) {
+    if (old_tags[at] != 0) {
+      insert(old_entries[at].key, RequestKeyHash{}(old_entries[at].key), old_entries[at].time);
+    }
+  }
+}
+
+void DuplicateDetector::start_generation_if_due(std::chrono::nanoseconds time) {
+  if (!started_) {
+    started_ = true;
+    current_start_ = time;
+  } else if (time - current_start_ >= window_) {
+    // previous_ was accepted before current_start_, a window or more before `time`.
+    std::swap(previous_, current_);
+    current_.clear();
+    current_start_ = time;
   }
 }
 
@@ -48,29 +100,23 @@ bool DuplicateDetector::is_duplicate(const RequestKey& key, std::chrono::nanosec
   if (window_ <= std::chrono::nanoseconds::zero()) {
     return false;
   }
-  forget_before(time);
-  const std::uint32_t key_tag = tag(key);
-  std::uint32_t slot = index_.find(
-      key_tag, [&](std::uint32_t candidate) { return accepted_[candidate].key == key; });
-  if (slot != IndexTable::kNone) {
-    const auto seen = accepted_[slot].time;
+  start_generation_if_due(time);
+  const auto within_window = [&](std::chrono::nanoseconds seen) {
     const auto distance = time >= seen ? time - seen : seen - time;
-    if (distance < window_) {
+    return distance < window_;
+  };
+  const std::uint64_t hash = RequestKeyHash{}(key);
+  if (auto* seen = current_.find(key, hash)) {
+    if (within_window(*seen)) {
       return true;
     }
-    accepted_[slot].time = time;
-  } else {
-    if (free_.empty()) {
-      slot = static_cast<std::uint32_t>(accepted_.size());
-      accepted_.push_back({key, time, key_tag});
-    } else {
-      slot = free_.back();
-      free_.pop_back();
-      accepted_[slot] = {key, time, key_tag};
-    }
-    index_.insert(key_tag, slot);
+    *seen = time;
+    return false;
   }
-  by_time_.emplace_back(time, slot);
+  if (const auto* seen = previous_.find(key, hash); seen != nullptr && within_window(*seen)) {
+    return true;
+  }
+  current_.insert(key, hash, time);
   return false;
 }
 

@@ -8,12 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
-#include <utility>
 #include <vector>
 
 #include "calloutemu/dhcp/message.h"
-#include "calloutemu/index_table.h"
 #include "calloutemu/server/request.h"
 
 namespace calloutemu::server {
@@ -38,25 +35,45 @@ class DuplicateDetector {
   // True when the same request was accepted less than the window before
   // `time` (or after it: capture files are not always in order). Otherwise
   // this request is accepted and starts a new window. Memory holds only the
-  // requests of the last window.
+  // requests of the last two windows.
   bool is_duplicate(const RequestKey& key, std::chrono::nanoseconds time);
 
  private:
-  struct Accepted {
-    RequestKey key;
-    std::chrono::nanoseconds time{};
-    std::uint32_t tag = 0;  // tag(key), kept for erasing
+  // The requests accepted in one generation, by key: open addressing, linear
+  // probing, at most 3/4 full. A probe reads a 32-bit tag per cell (0: empty)
+  // and the entry only when the tag matches. Emptied whole, never entry by
+  // entry.
+  class Generation {
+   public:
+    // When `key` was accepted in this generation; nullptr if it was not.
+    std::chrono::nanoseconds* find(const RequestKey& key, std::uint64_t hash);
+    void insert(const RequestKey& key, std::uint64_t hash, std::chrono::nanoseconds time);
+    void clear();
+
+   private:
+    struct Entry {
+      RequestKey key;
+      std::chrono::nanoseconds time{};
+    };
+    static std::uint32_t tag_of(std::uint64_t hash) {
+      return static_cast<std::uint32_t>(hash >> 32) | 1u;
+    }
+    void grow();
+
+    std::vector<std::uint32_t> tags_;
+    std::vector<Entry> entries_;
+    std::size_t count_ = 0;
   };
-  static std::uint32_t tag(const RequestKey& key) {
-    return static_cast<std::uint32_t>(RequestKeyHash{}(key));
-  }
-  void forget_before(std::chrono::nanoseconds time);
+
+  // Generations last at least a window: when one ends, the one before it
+  // holds only requests accepted a whole window ago, and is dropped.
+  void start_generation_if_due(std::chrono::nanoseconds time);
 
   std::chrono::nanoseconds window_;
-  std::vector<Accepted> accepted_;  // slots, reused through free_
-  std::vector<std::uint32_t> free_;
-  IndexTable index_;  // accepted_ slots by key
-  std::deque<std::pair<std::chrono::nanoseconds, std::uint32_t>> by_time_;  // (time, slot)
+  bool started_ = false;
+  std::chrono::nanoseconds current_start_{};
+  Generation current_;
+  Generation previous_;
 };
 
 }  // namespace calloutemu::server

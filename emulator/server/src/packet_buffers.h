@@ -42,7 +42,7 @@ struct PacketSlot {
 // packet ended reads stale, not freed, memory.
 class PacketSlots {
  public:
-  static constexpr std::size_t kCount = 16;
+  static constexpr std::size_t kCount = 4;
   PacketSlots();
   PacketSlot& take();
 

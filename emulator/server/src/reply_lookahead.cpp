@@ -1,12 +1,20 @@
 #include "calloutemu/server/reply_lookahead.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "calloutemu/prefetch.h"
 
 #include "calloutemu/dhcp/message.h"
 #include "calloutemu/dhcp/validation.h"
 #include "calloutemu/dhcp/wire_format.h"
 
 namespace calloutemu::server {
+namespace {
+
+constexpr std::size_t kPrefetchDistance = 2;
+
+}  // namespace
 
 ReplyLookahead::ReplyLookahead(std::chrono::nanoseconds window, bool look_ahead,
                                std::size_t max_pending)
@@ -41,18 +49,13 @@ ReplyLookahead::Pushed ReplyLookahead::push(const CapturedUdp& datagram) {
     return {Kind::oversize, nullptr};
   }
   Waiting waiting;
-  if (!spare_buffers_.empty()) {
-    waiting.bytes = std::move(spare_buffers_.back());
-    spare_buffers_.pop_back();
-  }
-  waiting.bytes.assign(datagram.payload.begin(), datagram.payload.end());
   waiting.request.number = ++counters_.requests;
   waiting.request.origin = datagram.origin;
   waiting.request.source_address = datagram.source_address;
   waiting.request.destination_address = datagram.destination_address;
-  waiting.request.payload = waiting.bytes;
+  waiting.request.payload = payloads_.push(datagram.payload);
   waiting.sequence = next_sequence_++;
-  waiting_.push_back(std::move(waiting));
+  waiting_.push_back(waiting);
   if (indexing_) {
     index(waiting_.back());
   }
@@ -74,14 +77,15 @@ void ReplyLookahead::match(CapturedReply reply) {
   auto& sequences = found->second;
   for (auto it = sequences.rbegin(); it != sequences.rend(); ++it) {
     Waiting& candidate = waiting_[static_cast<std::size_t>(*it - first_sequence)];
-    if (candidate.reply || reply.origin.time - candidate.request.origin.time > window_) {
+    if (candidate.answered || reply.origin.time - candidate.request.origin.time > window_) {
       continue;  // answered already, or its window closed before this reply
     }
-    auto view = dhcp::parse_message(std::span<const std::uint8_t>(candidate.bytes));
+    auto view = dhcp::parse_message(candidate.request.payload);
     if (!view || !answers(reply, view->message_type(), view->is_bootp())) {
       continue;
     }
-    candidate.reply = std::move(reply);
+    candidate.answered = true;
+    replies_.emplace(candidate.sequence, std::move(reply));
     ++counters_.replies_matched;
     return;
   }
@@ -103,7 +107,18 @@ std::optional<ReplyLookahead::Ready> ReplyLookahead::front() {
       ++counters_.waited_too_long;
     }
   }
-  return Ready{&oldest.request, oldest.reply ? &*oldest.reply : nullptr};
+  if (waiting_.size() > kPrefetchDistance) {
+    // A request's bytes were written a window ago: start reading them a few requests early.
+    const auto soon = waiting_[kPrefetchDistance].request.payload;
+    for (std::size_t at = 0; at < soon.size(); at += 64) {
+      prefetch(soon.data() + at);
+    }
+  }
+  const CapturedReply* reply = nullptr;
+  if (oldest.answered) {
+    reply = &replies_.at(oldest.sequence);
+  }
+  return Ready{&oldest.request, reply};
 }
 
 // Until the capture shows a reply there is nothing to match, so requests are
@@ -119,7 +134,7 @@ void ReplyLookahead::start_indexing() {
 }
 
 void ReplyLookahead::index(const Waiting& waiting) {
-  if (auto key = transaction_key(waiting.bytes)) {
+  if (auto key = transaction_key(waiting.request.payload)) {
     by_key_[*key].push_back(waiting.sequence);
   }
 }
@@ -127,7 +142,7 @@ void ReplyLookahead::index(const Waiting& waiting) {
 void ReplyLookahead::pop() {
   Waiting& oldest = waiting_.front();
   if (indexing_) {
-    if (auto key = transaction_key(oldest.bytes)) {
+    if (auto key = transaction_key(oldest.request.payload)) {
       auto found = by_key_.find(*key);
       if (found != by_key_.end()) {
         auto& sequences = found->second;
@@ -139,10 +154,38 @@ void ReplyLookahead::pop() {
       }
     }
   }
-  if (spare_buffers_.size() < 64) {
-    spare_buffers_.push_back(std::move(oldest.bytes));
+  if (oldest.answered) {
+    replies_.erase(oldest.sequence);
   }
+  payloads_.pop(oldest.request.payload);
   waiting_.pop_front();
+}
+
+std::span<const std::uint8_t> ReplyLookahead::PayloadQueue::push(
+    std::span<const std::uint8_t> bytes) {
+  if (chunks_.empty() || kChunkSize - back_used_ < bytes.size()) {
+    chunks_.push_back(spare_ ? std::move(spare_) : std::make_unique<std::uint8_t[]>(kChunkSize));
+    back_used_ = 0;
+  }
+  std::uint8_t* place = chunks_.back().get() + back_used_;
+  if (!bytes.empty()) {
+    std::memcpy(place, bytes.data(), bytes.size());
+  }
+  back_used_ += bytes.size();
+  return {place, bytes.size()};
+}
+
+void ReplyLookahead::PayloadQueue::pop(std::span<const std::uint8_t> oldest) {
+  // Payloads are pushed in order into chunks in order: the chunks before the
+  // one holding the oldest payload hold only payloads already popped. (An
+  // empty payload may point just past its chunk's end.)
+  const auto holds = [&](const std::unique_ptr<std::uint8_t[]>& chunk) {
+    return oldest.data() >= chunk.get() && oldest.data() <= chunk.get() + kChunkSize;
+  };
+  while (chunks_.size() > 1 && !holds(chunks_.front())) {
+    spare_ = std::move(chunks_.front());
+    chunks_.pop_front();
+  }
 }
 
 }  // namespace calloutemu::server

@@ -18,6 +18,17 @@ bool is_unicast(std::uint32_t address) {
   return address != 0 && address != 0xFFFFFFFFu && (address >> 28) != 0xE;
 }
 
+// The client id as the request gives it (HandleOptions may change it):
+// option 61's data, type first, else chaddr.
+std::string_view requested_client_id(const dhcp::MessageView& view) {
+  auto bytes = view.client_hardware_address();
+  if (const auto data = view.find_option_data(dhcp::option::client_identifier);
+      data && !data->empty()) {
+    bytes = *data;
+  }
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 std::uint32_t byte_swap(std::uint32_t value) {
   return (value >> 24) | ((value >> 8) & 0xFF00u) | ((value << 8) & 0xFF0000u) | (value << 24);
 }
@@ -133,6 +144,9 @@ bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
   const std::span<const std::uint8_t> bytes(packet.buffer.packet(), packet.buffer.size());
   auto view = dhcp::parse_message(bytes);
   const dhcp::MessageView* parsed = view ? &view.value() : nullptr;
+  if (parsed != nullptr) {
+    leases_.prefetch_client(requested_client_id(*parsed));
+  }
   if (parsed != nullptr &&
       duplicates_.is_duplicate(request_key(*parsed), packet.request->origin.time)) {
     drop_with_reason(packet, DHCP_DROP_DUPLICATE);
@@ -216,15 +230,7 @@ DecisionSource ServerCore::decision_source(const dhcp::MessageView& view,
   // captured server granted this client its lease.
   const auto type = view.message_type();
   if (type == dhcp::MessageType::decline || type == dhcp::MessageType::release) {
-    std::string id;
-    if (const auto data = view.find_option_data(dhcp::option::client_identifier);
-        data && !data->empty()) {
-      id.assign(data->begin(), data->end());
-    } else {
-      const auto chaddr = view.client_hardware_address();
-      id.assign(chaddr.begin(), chaddr.end());
-    }
-    if (captured_.find(id) != nullptr) {
+    if (captured_.find(requested_client_id(view)) != nullptr) {
       return DecisionSource::capture;
     }
   }

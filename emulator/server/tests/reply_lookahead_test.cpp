@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "calloutemu/dhcp/wire_format.h"
 #include "calloutemu/server/reply_lookahead.h"
 #include "server_harness.h"
 
@@ -331,6 +332,48 @@ TEST(ReplyLookahead, PayloadsStayValidAfterTheirDatagramIsGone) {
     ++client;
   }
   EXPECT_EQ(client, 101);
+}
+
+TEST(ReplyLookahead, PayloadsOfEverySizeSurviveWhileOthersComeAndGo) {
+  // Enough bytes to fill several of the queue's chunks, with empty and
+  // receive-buffer-sized payloads among them, popped while others arrive.
+  ReplyLookahead lookahead(kWindow, false);
+  const auto payload_of = [](std::size_t i) {
+    const std::size_t size = i % 7 == 0 ? 0 : i % 11 == 0 ? dhcp::kServerBufferSize : 1 + i % 600;
+    Bytes bytes(size);
+    for (std::size_t at = 0; at < size; ++at) {
+      bytes[at] = static_cast<std::uint8_t>(i * 31 + at);
+    }
+    if (size != 0) {
+      bytes[0] = 1;  // BOOTREQUEST: a BOOTREPLY from port 68 would be taken for a reply
+    }
+    return bytes;
+  };
+  constexpr std::size_t kCount = 3000;
+  constexpr std::size_t kKeptBack = 200;  // waiting at any time
+  std::size_t next_out = 0;
+  const auto check_front = [&] {
+    const std::size_t number = next_out++;
+    auto ready = lookahead.front();
+    ASSERT_TRUE(ready) << "payload " << number;
+    const auto expected = payload_of(number);
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), ready->request->payload.begin(),
+                           ready->request->payload.end()))
+        << "payload " << number << " of " << expected.size() << " bytes";
+    lookahead.pop();
+  };
+  for (std::size_t i = 0; i < kCount; ++i) {
+    auto bytes = payload_of(i);
+    lookahead.push(udp(bytes, 0.001 * static_cast<double>(i)));
+    bytes.assign(bytes.size(), 0xEE);
+    if (i >= kKeptBack) {
+      check_front();
+    }
+  }
+  while (next_out < kCount) {
+    check_front();
+  }
+  EXPECT_FALSE(lookahead.front());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "calloutemu/dhcpssdk.h"
 #include "calloutemu/loader/fault_trap.h"
+#include "calloutemu/loader/hook_clock.h"
 
 namespace calloutemu::loader {
 
@@ -76,12 +77,12 @@ class CalloutHooks {
 
 // The hooks of a chain loaded into this process, each call run under `trap`.
 // The table is copied; the library must stay loaded while this object is
-// used. With `timed`, each call's duration is measured (two clock reads a
-// call, a tenth of a replay's time with a callout that does nothing).
+// used. With a `clock`, each call's duration is measured (two clock reads a
+// call); the clock must outlive this object.
 class InProcessHooks final : public CalloutHooks {
  public:
-  InProcessHooks(const DHCP_CALLOUT_TABLE& table, FaultTrap& trap, bool timed = false)
-      : table_(table), trap_(trap), timed_(timed) {}
+  InProcessHooks(const DHCP_CALLOUT_TABLE& table, FaultTrap& trap, const HookClock* clock = nullptr)
+      : table_(table), trap_(trap), clock_(clock) {}
 
   bool has(Hook hook) const override;
   HookCall control(DWORD code) override;
@@ -109,7 +110,7 @@ class InProcessHooks final : public CalloutHooks {
 
   DHCP_CALLOUT_TABLE table_;
   FaultTrap& trap_;
-  bool timed_;
+  const HookClock* clock_;
 };
 
 // A server without callouts (none listed, or CalloutEnabled = 0): no hook is

@@ -51,6 +51,8 @@ class LeaseDatabase {
   std::optional<std::size_t> scope_served_by(Ipv4 server_address) const;  // whose server_address
   // Valid until the next call that changes the database.
   const Lease* by_client(std::string_view client_id) const;
+  // A hint: by_client(client_id) or a change to that client's lease comes soon.
+  void prefetch_client(std::string_view client_id) const;
   const Lease* by_address(Ipv4 address) const;
 
   // The address to offer, in order:

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -65,11 +66,24 @@ class ReplyLookahead {
 
  private:
   struct Waiting {
-    Request request;
-    std::vector<std::uint8_t> bytes;
-    std::optional<CapturedReply> reply;
+    Request request;  // its payload is in payloads_
     std::uint64_t sequence = 0;
-    bool forced = false;  // released before its window ended
+    bool forced = false;    // released before its window ended
+    bool answered = false;  // replies_ holds its reply
+  };
+  // The waiting requests' bytes, first in first out, in chunks that never
+  // move: no allocation per request, and what is read back is contiguous.
+  class PayloadQueue {
+   public:
+    std::span<const std::uint8_t> push(std::span<const std::uint8_t> bytes);
+    // The oldest payload is done with: frees the chunks before it.
+    void pop(std::span<const std::uint8_t> oldest);
+
+   private:
+    static constexpr std::size_t kChunkSize = 256 * 1024;
+    std::deque<std::unique_ptr<std::uint8_t[]>> chunks_;
+    std::size_t back_used_ = 0;  // bytes used in chunks_.back()
+    std::unique_ptr<std::uint8_t[]> spare_;
   };
   void match(CapturedReply reply);
   void start_indexing();
@@ -82,9 +96,10 @@ class ReplyLookahead {
   bool indexing_ = false;  // by_key_ is kept once a reply was seen
   std::chrono::nanoseconds latest_{std::chrono::nanoseconds::min()};
   std::deque<Waiting> waiting_;
+  PayloadQueue payloads_;
   std::uint64_t next_sequence_ = 0;  // of waiting_.front() + waiting_.size()
   std::unordered_map<TransactionKey, std::vector<std::uint64_t>, TransactionKeyHash> by_key_;
-  std::vector<std::vector<std::uint8_t>> spare_buffers_;
+  std::unordered_map<std::uint64_t, CapturedReply> replies_;  // by sequence of the request
   std::optional<CapturedReply> last_reply_;
   LookaheadCounters counters_;
 };
