@@ -1,5 +1,7 @@
 #include "calloutemu/loader/hook_clock.h"
 
+#include "cycle_counter.h"
+
 namespace calloutemu::loader {
 namespace {
 

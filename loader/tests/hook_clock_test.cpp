@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "cycle_counter.h"
+
 namespace calloutemu::loader {
 namespace {
 

@@ -1,5 +1,5 @@
 // No cycle counter is used on this architecture: HookClock reads steady_clock.
-#include "calloutemu/loader/hook_clock.h"
+#include "cycle_counter.h"
 
 namespace calloutemu::loader {
 

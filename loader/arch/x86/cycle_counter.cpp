@@ -1,6 +1,6 @@
 // The time-stamp counter. It ticks at a constant rate on every x86-64 CPU that
 // reports an invariant TSC, which is every one made in the last fifteen years.
-#include "calloutemu/loader/hook_clock.h"
+#include "cycle_counter.h"
 
 #if defined(_MSC_VER)
 #include <intrin.h>

@@ -29,10 +29,4 @@ class HookClock {
   double nanoseconds_per_tick_;
 };
 
-// The architecture's cycle counter (arch/<name>/cycle_counter.cpp, chosen by CMake); false
-// from has_cycle_counter() when there is none, and then read_cycle_counter()
-// is never called.
-bool has_cycle_counter();
-std::uint64_t read_cycle_counter();
-
 }  // namespace calloutemu::loader
