@@ -16,8 +16,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libboost-program-options-dev libspdlog-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev libpcap-dev libbenchmark-dev)
-# The test suite also compiles the Windows side with MinGW-w64.
-[ "$mode" = test ] && packages+=(mingw-w64 tshark libxml2-utils)
+# The test suite also cross-builds the Windows parts with MinGW-w64 (GoogleTest
+# from googletest's sources) and runs them under Wine (Debian 12: wine, wine64).
+[ "$mode" = test ] && packages+=(mingw-w64 googletest wine wine64 tshark libxml2-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
@@ -39,7 +40,7 @@ build() {  # build DIR [cmake options...]
 }
 
 if [ "$mode" = demo ]; then
-  build build -DCALLOUTEMU_BUILD_TESTS=OFF
+  build build -DCALLOUTEMU_BUILD_TESTS=OFF -DCALLOUTEMU_WINDOWS_PARTS=OFF
   record=build/demo-record.jsonl
   rm -f "$record"
   capture=fixtures/captures/real/dhclient_dnsmasq.pcap
@@ -52,8 +53,10 @@ if [ "$mode" = demo ]; then
 fi
 
 # Explicitly ON: a demo run before may have cached OFF in the same build tree.
-build build -DCALLOUTEMU_BUILD_TESTS=ON
+# The normal build also cross-builds the Windows parts and runs their tests
+# under Wine; the ASan build does not repeat that.
+build build -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_WINDOWS_PARTS=ON
 ctest --test-dir build --output-on-failure --no-tests=error -j "$jobs"
-build build-asan -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_SANITIZE=ON
+build build-asan -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_SANITIZE=ON -DCALLOUTEMU_WINDOWS_PARTS=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs"

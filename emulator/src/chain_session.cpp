@@ -1,9 +1,14 @@
 #include "chain_session.h"
 
+#include <array>
+#include <functional>
 #include <iomanip>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "calloutemu/emulator/callout_source.h"
 #include "calloutemu/loader/hook_table.h"
 
 namespace calloutemu::emulator {
@@ -18,14 +23,6 @@ std::string join(const std::vector<std::string>& names) {
     text += (text.empty() ? "" : ", ") + name;
   }
   return text;
-}
-
-void report_table(const DHCP_CALLOUT_TABLE& table, std::ostream& out) {
-  out << "hook table:\n";
-  for (const auto& slot : loader::describe_hooks(table)) {
-    out << "  " << std::left << std::setw(23) << slot.name << (slot.address != 0 ? "set" : "NULL")
-        << '\n';
-  }
 }
 
 }  // namespace
@@ -46,9 +43,127 @@ bool report_control(const loader::ControlCall& call, const std::string& dll, spd
   return false;
 }
 
-SessionStart start_session(const Options& options, const loader::CalloutConfig& config,
-                           loader::FaultTrap& trap, bool continue_without_callouts,
-                           spdlog::logger& log, std::ostream& out) {
+namespace {
+
+loader::HostedChain::Log host_log(spdlog::logger& log) {
+  return [&log](std::string_view line) { log.warn("{}", line); };
+}
+
+Result<std::unique_ptr<loader::HostedChain>> launch_host(const HostPlan& plan,
+                                                         loader::FaultTrap& trap,
+                                                         spdlog::logger& log) {
+  auto host = loader::HostedChain::launch(plan.command, trap, host_log(log));
+  if (!host) {
+    return make_error(plan.command.label + " (" + plan.describe() +
+                      ") could not start: " + host.error().message);
+  }
+  return std::move(host).value();
+}
+
+void report_members(const std::array<bool, loader::kHookSlotCount>& members, std::ostream& out) {
+  DHCP_CALLOUT_TABLE names{};
+  const auto slots = loader::describe_hooks(names);
+  out << "hook table:\n";
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    out << "  " << std::left << std::setw(23) << slots[i].name << (members[i] ? "set" : "NULL")
+        << '\n';
+  }
+}
+
+struct Loaded {
+  std::vector<loader::LoadAttempt> attempts;
+  std::optional<loader::ControlCall> start;
+  std::optional<std::array<bool, loader::kHookSlotCount>> members;  // set when a DLL loaded
+};
+
+Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& names,
+                           loader::FaultTrap& trap, ChainSession& session, spdlog::logger& log,
+                           const std::function<void(const loader::LoadAttempt&)>& on_attempt) {
+  if (!setup.host) {
+    auto host = launch_host(setup.plan, trap, log);
+    if (!host) {
+      return host.error();
+    }
+    setup.host = std::move(host).value();
+  }
+  auto load = setup.host->load(names, on_attempt);
+  if (!load) {
+    return make_error(setup.plan.command.label + ": " + load.error().message);
+  }
+  Loaded loaded{load->attempts, load->start, std::nullopt};
+  if (load->loaded) {
+    loaded.members = load->members;
+    session.hosted = std::move(setup.host);
+  }
+  return loaded;
+}
+
+Loaded load_in_process(const std::vector<std::string>& names, loader::FaultTrap& trap,
+                       ChainSession& session,
+                       const std::function<void(const loader::LoadAttempt&)>& on_attempt) {
+  auto chain = loader::load_callout_chain(names, trap, on_attempt);
+  Loaded loaded{chain.attempts, chain.start, std::nullopt};
+  if (chain.callout) {
+    std::array<bool, loader::kHookSlotCount> members{};
+    const auto slots = loader::describe_hooks(chain.callout->table());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      members[i] = slots[i].address != 0;
+    }
+    loaded.members = members;
+    session.callout = std::move(chain.callout);
+  }
+  return loaded;
+}
+
+}  // namespace
+
+Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& trap,
+                                     spdlog::logger& log) {
+  CalloutSetup setup;
+  if (!options.registry) {
+    auto config = read_callout_config(options);
+    if (!config) {
+      return config.error();
+    }
+    setup.config = std::move(config).value();
+  }
+  auto plan = plan_host(options, setup.config.dlls, options.registry);
+  if (!plan) {
+    return plan.error();
+  }
+  setup.plan = std::move(plan).value();
+  if (!setup.plan.warning.empty()) {
+    log.warn("{}", setup.plan.warning);
+  }
+  if (!setup.plan.why.empty()) {
+    log.info("{}: the chain runs in {}", setup.plan.why, setup.plan.describe());
+  }
+  if (options.registry) {
+    if (!setup.plan.hosted()) {
+      auto config = read_callout_config(options);
+      if (!config) {
+        return config.error();
+      }
+      setup.config = std::move(config).value();
+      return setup;
+    }
+    auto host = launch_host(setup.plan, trap, log);
+    if (!host) {
+      return host.error();
+    }
+    setup.host = std::move(host).value();
+    auto config = setup.host->read_registry();
+    if (!config) {
+      return make_error("--registry (" + setup.plan.describe() + "): " + config.error().message);
+    }
+    setup.config = std::move(config).value();
+  }
+  return setup;
+}
+
+SessionStart start_session(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
+                           bool continue_without_callouts, spdlog::logger& log, std::ostream& out) {
+  const auto& config = setup.config;
   SessionStart start;
   const std::string going_on = continue_without_callouts ? "; the replay runs without them" : "";
   out << "CalloutDlls: " << join(config.dlls) << " (from " << config.source << ")\n";
@@ -73,47 +188,65 @@ SessionStart start_session(const Options& options, const loader::CalloutConfig& 
   const auto names = loader::order_for_loading(config.dlls, order);
   out << "load order: " << loader::to_string(order) << " (profile " << to_string(options.profile)
       << "): " << join(names) << '\n';
+  if (setup.plan.hosted()) {
+    out << "callout host: " << setup.plan.describe() << '\n';
+  }
 
-  auto chain = loader::load_callout_chain(names, trap, [&](const loader::LoadAttempt& attempt) {
+  const auto on_attempt = [&](const loader::LoadAttempt& attempt) {
     if (attempt.outcome == loader::AttemptOutcome::loaded) {
       log.info("loaded {}: entry {}", attempt.name, attempt.reason);
     } else {
       log.warn("skipped {}: {}: {}", attempt.name, loader::to_string(attempt.outcome),
                attempt.reason);
     }
-  });
+  };
+  Loaded loaded;
+  if (setup.plan.hosted()) {
+    auto hosted = load_hosted(setup, names, trap, start.session, log, on_attempt);
+    if (!hosted) {
+      out.flush();
+      out << "loaded: none\n";
+      log.error("{}", hosted.error().message);
+      start.stop = kExitNoCallout;
+      return start;
+    }
+    loaded = std::move(hosted).value();
+  } else {
+    loaded = load_in_process(names, trap, start.session, on_attempt);
+  }
   out.flush();
-  start.attempts = chain.attempts;
-  if (!chain.callout) {
+  start.attempts = loaded.attempts;
+  if (!loaded.members) {
     out << "loaded: none\n";
     log.error("no listed callout DLL could be loaded ({} tried)", names.size());
     start.stop = kExitNoCallout;
     return start;
   }
 
-  const auto& winner = chain.attempts.back();
+  const auto& winner = loaded.attempts.back();
   out << "loaded: " << winner.name << '\n'
       << "ChainDlls: " << join(winner.chain_dlls) << '\n'
       << "CalloutVersion: 0\n";
-  report_table(chain.callout->table(), out);
+  report_members(*loaded.members, out);
   start.session.dll = winner.name;
-  start.session.faulted = report_control(*chain.start, winner.name, log, out);
-  start.start = chain.start;
-  start.session.callout = std::move(chain.callout);
+  start.session.faulted = report_control(*loaded.start, winner.name, log, out);
+  start.start = loaded.start;
   out.flush();
   return start;
 }
 
 std::optional<loader::ControlCall> end_session(ChainSession& session, loader::FaultTrap& trap,
                                                spdlog::logger& log, std::ostream& out) {
-  if (!session.callout) {
+  if (!session.loaded()) {
     return std::nullopt;
   }
   out.flush();
-  const auto stop = session.callout->stop_and_unload(trap);
+  const auto stop =
+      session.hosted ? session.hosted->stop_and_unload() : session.callout->stop_and_unload(trap);
   session.faulted = report_control(stop, session.dll, log, out) || session.faulted;
   out << "unloaded: " << session.dll << '\n';
   session.callout.reset();
+  session.hosted.reset();
   return stop;
 }
 

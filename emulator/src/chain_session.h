@@ -2,6 +2,7 @@
 // unloads it, reporting each step on `out`.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -9,18 +10,24 @@
 
 #include <spdlog/logger.h>
 
+#include "calloutemu/emulator/callout_setup.h"
 #include "calloutemu/emulator/exit_codes.h"
 #include "calloutemu/emulator/options.h"
 #include "calloutemu/loader/callout_config.h"
 #include "calloutemu/loader/chain_loader.h"
 #include "calloutemu/loader/fault_trap.h"
+#include "calloutemu/loader/hosted_chain.h"
+#include "calloutemu/result.h"
 
 namespace calloutemu::emulator {
 
 struct ChainSession {
-  std::optional<loader::LoadedCallout> callout;  // empty: callouts disabled or none listed
+  std::optional<loader::LoadedCallout> callout;  // loaded in-process
+  std::unique_ptr<loader::HostedChain> hosted;   // loaded in a callout host
   std::string dll;                               // the loaded DLL's name
   bool faulted = false;                          // a Control call crashed
+
+  bool loaded() const { return callout.has_value() || hosted != nullptr; }
 };
 
 struct SessionStart {
@@ -30,13 +37,12 @@ struct SessionStart {
   std::optional<loader::ControlCall> start;   // Control(START), when a DLL was loaded
 };
 
-// Prints CalloutDlls, the load order, the loaded DLL, ChainDlls, its hook
-// table and Control(START). Stops with kExitNoCallout when DLLs are listed but
+// Prints CalloutDlls, the load order, the callout host (when there is one), the loaded DLL,
+// ChainDlls, its hook table and Control(START). Stops with kExitNoCallout when DLLs are listed but
 // none loads; when callouts are disabled or none are listed it stops with
 // kExitOk unless `continue_without_callouts` (a replay goes on without them).
-SessionStart start_session(const Options& options, const loader::CalloutConfig& config,
-                           loader::FaultTrap& trap, bool continue_without_callouts,
-                           spdlog::logger& log, std::ostream& out);
+SessionStart start_session(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
+                           bool continue_without_callouts, spdlog::logger& log, std::ostream& out);
 
 // Prints a Control call; true when the hook faulted.
 bool report_control(const loader::ControlCall& call, const std::string& dll, spdlog::logger& log,

@@ -5,10 +5,9 @@
 
 namespace calloutemu::emulator {
 
-ExitCode run_load_only(const Options& options, const loader::CalloutConfig& config,
+ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
                        spdlog::logger& log, std::ostream& out) {
-  loader::FaultTrap trap;
-  auto start = start_session(options, config, trap, false, log, out);
+  auto start = start_session(options, setup, trap, false, log, out);
   if (start.stop) {
     return *start.stop;
   }

@@ -1,7 +1,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "calloutemu/emulator/callout_source.h"
+#include "calloutemu/emulator/callout_setup.h"
 #include "calloutemu/emulator/exit_codes.h"
 #include "calloutemu/emulator/load_only_run.h"
 #include "calloutemu/emulator/logging.h"
@@ -22,13 +22,14 @@ int main(int argc, char* argv[]) {
   const Options& options = invocation->options;
   auto log = make_stderr_logger(options.log_level);
 
-  auto config = read_callout_config(options);
-  if (!config) {
-    log->error("{}", config.error().message);
+  calloutemu::loader::FaultTrap trap;
+  auto setup = set_up_callouts(options, trap, *log);
+  if (!setup) {
+    log->error("{}", setup.error().message);
     return kExitUsage;
   }
   if (!options.replay.pcaps.empty()) {
-    return run_replay(options, *config, *log, std::cout, std::cerr, stderr);
+    return run_replay(options, *setup, trap, *log, std::cout, std::cerr, stderr);
   }
-  return run_load_only(options, *config, *log, std::cout);
+  return run_load_only(options, *setup, trap, *log, std::cout);
 }

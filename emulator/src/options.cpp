@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <boost/program_options.hpp>
 
@@ -33,6 +34,7 @@ struct Descriptions {
   po::options_description shared{"Callout DLLs (also accepted in the --config file)"};
   po::options_description replay{"Replay (also accepted in the --config file)"};
   po::options_description results{"Results (also accepted in the --config file)"};
+  po::options_description host{"Callout host (also accepted in the --config file)"};
   po::options_description logging{"Logging (also accepted in the --config file)"};
 };
 
@@ -50,6 +52,15 @@ void describe(Descriptions& d) {
       "fidelity profile: documented or legacy")("load-order",
                                                 po::value<std::string>()->value_name("ORDER"),
                                                 "alphabetical or listed (default: the profile's)");
+  d.host.add_options()("host", po::value<std::string>()->value_name("MODE"),
+                       "where the chain runs: inproc, process or wine (default: wine for "
+                       "Windows PE DLLs when Wine is installed, else inproc)")(
+      "callout-host", po::value<std::string>()->value_name("PATH"),
+      "the callout host program (default: callouthost or callouthost.exe beside calloutemu)")(
+      "wine", po::value<std::string>()->value_name("PATH"),
+      "the Wine program for --host wine (default: wine64, then wine, on the PATH)")(
+      "wineprefix", po::value<std::string>()->value_name("DIR"),
+      "WINEPREFIX for the Wine host (default: the environment's, else Wine's own)");
   d.replay.add_options()("pcap", po::value<std::vector<std::string>>()->value_name("FILE"),
                          "replay this pcap or pcapng capture (repeatable, read in order)")(
       "filter", po::value<std::string>()->value_name("EXPR"),
@@ -130,6 +141,19 @@ Result<spdlog::level::level_enum> parse_log_level(const po::variables_map& value
   return spdlog::level::info;
 }
 
+std::optional<HostMode> parse_host_mode(const std::string& text) {
+  if (text == "inproc") {
+    return HostMode::inproc;
+  }
+  if (text == "process") {
+    return HostMode::process;
+  }
+  if (text == "wine") {
+    return HostMode::wine;
+  }
+  return std::nullopt;
+}
+
 Result<Options> to_options(const po::variables_map& values, const OptionOrigin& origin) {
   Options options;
   if (values.count("dlls")) {
@@ -153,6 +177,30 @@ Result<Options> to_options(const po::variables_map& values, const OptionOrigin& 
       return make_error(origin("load-order") + ": '" + order + "' is not alphabetical or listed");
     }
   }
+  if (values.count("host")) {
+    const auto& mode = values["host"].as<std::string>();
+    const auto parsed = parse_host_mode(mode);
+    if (!parsed) {
+      return make_error(origin("host") + ": '" + mode + "' is not inproc, process or wine");
+    }
+    options.host.mode = *parsed;
+  }
+  for (auto [name, field] :
+       {std::pair{"callout-host", &options.host.program}, std::pair{"wine", &options.host.wine},
+        std::pair{"wineprefix", &options.host.wineprefix}}) {
+    if (values.count(name)) {
+      *field = values[name].as<std::string>();
+      if (field->value().empty()) {
+        return make_error(origin(name) + ": an empty path");
+      }
+    }
+  }
+  if (options.host.mode == HostMode::inproc &&
+      (options.host.program || options.host.wine || options.host.wineprefix)) {
+    return make_error(
+        "--host inproc runs no callout host: --callout-host, --wine and "
+        "--wineprefix do not apply");
+  }
   auto level = parse_log_level(values, origin);
   if (!level) {
     return level.error();
@@ -167,9 +215,14 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
   Descriptions d;
   describe(d);
   po::options_description everything;
-  everything.add(d.command_line_only).add(d.shared).add(d.replay).add(d.results).add(d.logging);
+  everything.add(d.command_line_only)
+      .add(d.shared)
+      .add(d.host)
+      .add(d.replay)
+      .add(d.results)
+      .add(d.logging);
   po::options_description in_config_file;
-  in_config_file.add(d.shared).add(d.replay).add(d.results).add(d.logging);
+  in_config_file.add(d.shared).add(d.host).add(d.replay).add(d.results).add(d.logging);
 
   po::variables_map values;
   try {

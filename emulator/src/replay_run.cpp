@@ -105,7 +105,7 @@ Verdict close_outputs(ReplayOutputs& outputs, const Options& options, spdlog::lo
 
 }  // namespace
 
-ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
+ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
                     spdlog::logger& log, std::ostream& out, std::ostream& err,
                     std::FILE* err_file) {
   const auto& replay = options.replay;
@@ -127,8 +127,7 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
   // stdout carries the trace when it is "-": the report goes with the summary.
   std::ostream& report_out = options.results.trace_to_stdout() ? err : out;
 
-  loader::FaultTrap trap;
-  auto start = start_session(options, config, trap, true, log, report_out);
+  auto start = start_session(options, setup, trap, true, log, report_out);
   if (outputs.traces) {
     for (const auto& attempt : start.attempts) {
       outputs.traces->load_attempt(attempt);
@@ -140,12 +139,18 @@ ExitCode run_replay(const Options& options, const loader::CalloutConfig& config,
   if (start.stop) {
     return *start.stop;
   }
-  std::unique_ptr<loader::CalloutHooks> hooks;
+  std::unique_ptr<loader::CalloutHooks> own_hooks;
+  loader::CalloutHooks* hooks = nullptr;
   const auto clock = loader::HookClock::calibrated();
-  if (start.session.callout) {
-    hooks = std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
+  if (start.session.hosted) {
+    hooks = &start.session.hosted->hooks();
+  } else if (start.session.callout) {
+    own_hooks =
+        std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
+    hooks = own_hooks.get();
   } else {
-    hooks = std::make_unique<loader::NoHooks>();
+    own_hooks = std::make_unique<loader::NoHooks>();
+    hooks = own_hooks.get();
   }
 
   ReplayReport report(log, start.session.dll, paths);

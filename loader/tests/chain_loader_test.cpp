@@ -8,12 +8,14 @@
 
 #include "fixtures.h"
 #include "json_lines.h"
+#include "platform_reasons.h"
 #include "scoped_env.h"
 #include "temp_dir.h"
 
 namespace calloutemu::loader {
 namespace {
 
+using test::callout_file_name;
 using test::callout_path;
 using ::testing::ElementsAre;
 
@@ -35,9 +37,9 @@ class ChainLoaderTest : public ::testing::Test {
 };
 
 TEST_F(ChainLoaderTest, FirstDllTakesTheChainAndGetsTheRestAsChainDlls) {
-  const auto a = copy_of("recorder", "a.so");
-  const auto b = copy_of("recorder", "b.so");
-  const auto c = copy_of("recorder", "c.so");
+  const auto a = copy_of("recorder", callout_file_name("a"));
+  const auto b = copy_of("recorder", callout_file_name("b"));
+  const auto c = copy_of("recorder", callout_file_name("c"));
   auto load = load_callout_chain({a, b, c}, trap_);
 
   ASSERT_TRUE(load.callout.has_value());
@@ -58,7 +60,7 @@ TEST_F(ChainLoaderTest, FirstDllTakesTheChainAndGetsTheRestAsChainDlls) {
   const auto seen = records();
   ASSERT_EQ(test::hook_names(seen), (std::vector<std::string>{"Entry", "Control", "Control"}));
   for (const auto& record : seen) {
-    EXPECT_EQ(record["dll"], "a.so");
+    EXPECT_EQ(record["dll"], callout_file_name("a"));
   }
   EXPECT_EQ(seen[0]["ChainDlls"], nlohmann::json::array({b, c}));
   EXPECT_EQ(seen[0]["CalloutVersion"], 0);
@@ -68,7 +70,7 @@ TEST_F(ChainLoaderTest, FirstDllTakesTheChainAndGetsTheRestAsChainDlls) {
 }
 
 TEST_F(ChainLoaderTest, LastDllGetsAnEmptyChainDllsListNotNull) {
-  const auto only = copy_of("recorder", "only.so");
+  const auto only = copy_of("recorder", callout_file_name("only"));
   auto load = load_callout_chain({only}, trap_);
   ASSERT_TRUE(load.callout.has_value());
   load.callout->stop_and_unload(trap_);
@@ -80,7 +82,7 @@ TEST_F(ChainLoaderTest, LastDllGetsAnEmptyChainDllsListNotNull) {
 TEST_F(ChainLoaderTest, FallsThroughEveryKindOfFailureToTheNextDll) {
   test::ScopedEnv crash_mode("CALLOUT_ENTRYCRASH", "segv");
   const std::vector<std::string> names{
-      (dir_ / "missing.so").string(), callout_path("noexport").string(),
+      (dir_ / callout_file_name("missing")).string(), callout_path("noexport").string(),
       callout_path("entryfails").string(), callout_path("entrycrash").string(),
       callout_path("recorder").string()};
   std::vector<AttemptOutcome> observed;
@@ -91,14 +93,15 @@ TEST_F(ChainLoaderTest, FallsThroughEveryKindOfFailureToTheNextDll) {
   EXPECT_THAT(observed, ElementsAre(AttemptOutcome::load_failed, AttemptOutcome::no_entry_point,
                                     AttemptOutcome::entry_failed, AttemptOutcome::entry_crashed,
                                     AttemptOutcome::loaded));
-  EXPECT_NE(load.attempts[0].reason.find("No such file or directory"), std::string::npos)
+  EXPECT_NE(load.attempts[0].reason.find(test::kMissingFileReason), std::string::npos)
       << load.attempts[0].reason;
   EXPECT_NE(load.attempts[1].reason.find("DhcpServerCalloutEntry"), std::string::npos)
       << load.attempts[1].reason;
   EXPECT_EQ(load.attempts[2].entry_result, 50u);
   EXPECT_NE(load.attempts[2].reason.find("50 (0x00000032)"), std::string::npos)
       << load.attempts[2].reason;
-  EXPECT_NE(load.attempts[3].reason.find("SIGSEGV"), std::string::npos) << load.attempts[3].reason;
+  EXPECT_NE(load.attempts[3].reason.find(test::kBadStoreFault), std::string::npos)
+      << load.attempts[3].reason;
   // Each attempt was offered the names after it.
   EXPECT_EQ(load.attempts[3].chain_dlls, (std::vector<std::string>{names[4]}));
   EXPECT_TRUE(load.attempts[4].chain_dlls.empty());
@@ -114,7 +117,8 @@ TEST_F(ChainLoaderTest, AnEntryThatAbortsIsSkipped) {
   auto load = load_callout_chain({callout_path("entrycrash").string()}, trap_);
   ASSERT_EQ(load.attempts.size(), 1u);
   EXPECT_EQ(load.attempts[0].outcome, AttemptOutcome::entry_crashed);
-  EXPECT_NE(load.attempts[0].reason.find("SIGABRT"), std::string::npos) << load.attempts[0].reason;
+  EXPECT_NE(load.attempts[0].reason.find(test::kAbortFault), std::string::npos)
+      << load.attempts[0].reason;
   EXPECT_FALSE(load.callout.has_value());
   EXPECT_FALSE(load.start.has_value());
 }

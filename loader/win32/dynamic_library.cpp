@@ -26,7 +26,8 @@ Result<void*> DynamicLibrary::symbol(const char* name) const {
   }
   FARPROC address = GetProcAddress(static_cast<HMODULE>(handle_), name);
   if (address == nullptr) {
-    return make_error(describe_win32_error(GetLastError()));
+    return make_error(std::string("the library does not export ") + name + ": " +
+                      describe_win32_error(GetLastError()));
   }
   return reinterpret_cast<void*>(address);
 }

@@ -3,21 +3,26 @@
 #include <windows.h>
 
 #include <cassert>
+#include <csignal>
 #include <cstdio>
+#include <utility>
 
 namespace calloutemu::loader {
 namespace {
 
 // A vectored handler can reach nothing but globals, so the trap's state is the
 // one exception to "no mutable global state": per thread, the jump target of
-// run() and the exception it records; per process, the handler registration.
+// run() and the fault it records; per process, the handler registrations.
 struct ThreadTrapState {
   void* jump[5] = {};  // __builtin_setjmp's buffer: no unwinding through foreign frames
   bool armed = false;
+  bool aborted = false;  // abort(), not a hardware exception: `record` is unused
   EXCEPTION_RECORD record{};
 };
 thread_local ThreadTrapState t_state;
 void* g_handler = nullptr;  // set and cleared by FaultTrap only
+using SignalHandler = void (*)(int);
+SignalHandler g_previous_abort_handler = SIG_DFL;  // restored by ~FaultTrap
 
 bool is_hardware_fault(DWORD code) {
   switch (code) {
@@ -77,6 +82,25 @@ LONG CALLBACK on_exception(EXCEPTION_POINTERS* pointers) {
   __builtin_longjmp(t_state.jump, 1);
 }
 
+// abort() is no exception on Windows: the C runtime raises SIGABRT, then ends
+// the process if the handler returns. The runtime resets the handler to the
+// default before calling it (ANSI semantics), so it is installed again here.
+void on_abort(int signal_number) {
+  if (!t_state.armed) {
+    std::signal(SIGABRT, g_previous_abort_handler);
+    std::raise(signal_number);
+    return;
+  }
+  std::signal(SIGABRT, &on_abort);
+  t_state.aborted = true;
+  t_state.armed = false;
+  __builtin_longjmp(t_state.jump, 1);
+}
+
+Fault describe_abort() {
+  return Fault{"SIGABRT (abort)", static_cast<std::uint32_t>(SIGABRT), 0};
+}
+
 Fault describe(const EXCEPTION_RECORD& record) {
   Fault fault;
   fault.code = record.ExceptionCode;
@@ -105,9 +129,13 @@ Fault describe(const EXCEPTION_RECORD& record) {
 FaultTrap::FaultTrap() {
   assert(g_handler == nullptr && "only one FaultTrap may exist at a time");
   g_handler = AddVectoredExceptionHandler(1, &on_exception);
+  const SignalHandler previous = std::signal(SIGABRT, &on_abort);
+  g_previous_abort_handler = previous == SIG_ERR ? SIG_DFL : previous;
 }
 
 FaultTrap::~FaultTrap() {
+  std::signal(SIGABRT, g_previous_abort_handler);
+  g_previous_abort_handler = SIG_DFL;
   RemoveVectoredExceptionHandler(g_handler);
   g_handler = nullptr;
 }
@@ -115,6 +143,9 @@ FaultTrap::~FaultTrap() {
 std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   assert(!t_state.armed && "FaultTrap::run is not re-entrant");
   if (__builtin_setjmp(t_state.jump) != 0) {
+    if (std::exchange(t_state.aborted, false)) {
+      return describe_abort();
+    }
     return describe(t_state.record);
   }
   t_state.armed = true;

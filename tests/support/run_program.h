@@ -9,7 +9,9 @@
 namespace calloutemu::test {
 
 struct ProgramRun {
-  int exit_code = -1;  // the exit status, or 128 + the signal that ended it
+  // The exit status, or 128 + the signal that ended it; on Windows the exit
+  // code (for an exception that ended it, its code: 0xC0000005 and such).
+  int exit_code = -1;
   std::string out;
   std::string err;
 };

@@ -1,28 +1,18 @@
 #include "scoped_env.h"
 
-#include <cstdlib>
 #include <utility>
+
+#include "environment.h"
 
 namespace calloutemu::test {
 
 ScopedEnv::ScopedEnv(std::string name, const std::optional<std::string>& value)
-    : name_(std::move(name)) {
-  if (const char* previous = std::getenv(name_.c_str())) {
-    previous_ = previous;
-  }
-  if (value) {
-    setenv(name_.c_str(), value->c_str(), 1);
-  } else {
-    unsetenv(name_.c_str());
-  }
+    : name_(std::move(name)), previous_(get_env(name_)) {
+  set_env(name_, value);
 }
 
 ScopedEnv::~ScopedEnv() {
-  if (previous_) {
-    setenv(name_.c_str(), previous_->c_str(), 1);
-  } else {
-    unsetenv(name_.c_str());
-  }
+  set_env(name_, previous_);
 }
 
 }  // namespace calloutemu::test

@@ -1,20 +1,25 @@
 #include "temp_dir.h"
 
-#include <gtest/gtest.h>
-
-#include <cstdlib>
+#include <cstdio>
+#include <random>
 #include <stdexcept>
 #include <string>
 
 namespace calloutemu::test {
 
 TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "calloutemu-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed for " + pattern);
+  const auto base = std::filesystem::temp_directory_path();
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    char name[32];
+    std::snprintf(name, sizeof name, "calloutemu-test-%08x", static_cast<unsigned>(random()));
+    // create_directory is false when the name is taken: then try another.
+    if (std::filesystem::create_directory(base / name)) {
+      path_ = base / name;
+      return;
+    }
   }
-  path_ = pattern;
+  throw std::runtime_error("cannot create a fresh directory in " + base.string());
 }
 
 TempDir::~TempDir() {

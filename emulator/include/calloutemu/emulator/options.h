@@ -46,12 +46,29 @@ struct ResultOptions {
   bool trace_to_stdout() const { return trace && *trace == "-"; }
 };
 
+// Where the callout chain runs (--host and its companions).
+enum class HostMode {
+  automatic,  // Wine when a listed DLL is a Windows PE file (or for --registry
+              // on a build without a registry) and Wine is installed, else in-process
+  inproc,     // loaded into calloutemu itself
+  process,    // in a native callout host process
+  wine,       // in callouthost.exe under Wine
+};
+
+struct HostOptions {
+  HostMode mode = HostMode::automatic;    // --host
+  std::optional<std::string> program;     // --callout-host: the host program to start
+  std::optional<std::string> wine;        // --wine: the Wine program
+  std::optional<std::string> wineprefix;  // --wineprefix: WINEPREFIX for the host
+};
+
 struct Options {
   std::vector<std::string> dlls;                // --dlls values as given (comma lists)
   std::optional<std::string> reg_file;          // --reg-file
   bool registry = false;                        // --registry
   Profile profile = Profile::documented;        // --profile
   std::optional<loader::LoadOrder> load_order;  // --load-order; else the profile's
+  HostOptions host;
   spdlog::level::level_enum log_level = spdlog::level::info;
   ReplayOptions replay;
   ResultOptions results;

@@ -2,7 +2,9 @@
 //
 // POSIX: synchronous fault signals (SEGV, BUS, FPE, ILL, ABRT) raised on the
 // calling thread during run() return to run() through siglongjmp; Windows: the
-// hardware exceptions, through a vectored handler. On POSIX the signal mask
+// hardware exceptions, through a vectored handler, and abort() through the C
+// runtime's SIGABRT (that of the loader: a callout linked to another C runtime
+// is not covered). On POSIX the signal mask
 // is not saved on every run() (that is a system call); after a fault the
 // thread's mask is restored to what it was at its first run() under this
 // trap, so a thread that changes its own mask between runs should do so

@@ -1,0 +1,194 @@
+#include "host_connection.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <new>
+
+#include "host_spin.h"
+
+namespace calloutemu::loader::host {
+namespace {
+
+// While asleep the client still looks for the host's exit this often: a
+// host can die without its output closing (a child it started holds it).
+constexpr std::chrono::milliseconds kDeathCheck{50};
+constexpr std::chrono::milliseconds kExitGrace{2000};
+
+std::string byte_text(std::uint8_t byte) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%02X", static_cast<unsigned>(byte));
+  return text;
+}
+
+std::string seconds_text(std::chrono::milliseconds time) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(time.count()) / 1000.0);
+  return text;
+}
+
+}  // namespace
+
+HostConnection::HostConnection(HostProcess process, SharedFile channel, std::string label)
+    : process_(std::move(process)), channel_(std::move(channel)), label_(std::move(label)) {}
+
+ChannelHeader& HostConnection::header() const {
+  return *std::launder(reinterpret_cast<ChannelHeader*>(channel_.data()));
+}
+
+Result<std::unique_ptr<HostConnection>> HostConnection::start(const HostCommand& command) {
+  if (command.argv.empty()) {
+    return make_error("no " + command.label + " program given");
+  }
+  auto channel = SharedFile::create(kChannelSize);
+  if (!channel) {
+    return channel.error();
+  }
+  auto* header = new (channel->data()) ChannelHeader{};
+  header->magic = kChannelMagic;
+  header->version = kProtocolVersion;
+  header->header_size = kHeaderSize;
+  header->request_offset = kRequestOffset;
+  header->request_capacity = kRequestCapacity;
+  header->reply_offset = kReplyOffset;
+  header->reply_capacity = kReplyCapacity;
+
+  HostSpawn spawn;
+  spawn.argv = command.argv;
+  spawn.argv.push_back("--channel");
+  spawn.argv.push_back(path_for_host(channel->path(), command.windows_host));
+  spawn.environment = command.environment;
+  auto process = HostProcess::spawn(spawn);
+  if (!process) {
+    return process.error();
+  }
+  std::unique_ptr<HostConnection> connection(
+      new HostConnection(std::move(process).value(), std::move(channel).value(), command.label));
+  connection->program_ = command.argv.back();
+
+  auto request = connection->begin(Request::hello);
+  request.u32(kProtocolVersion);
+  // Woken whether it sleeps or not: a program that echoes its input (it is
+  // no host) shows itself at once.
+  connection->process_.wake();
+  auto reply = connection->exchange(request, command.startup_timeout);
+  const std::string not_a_host = " (is " + connection->program_ + " a callout host?)";
+  if (reply.failure) {
+    return make_error(reply.failure->description + not_a_host);
+  }
+  if (reply.status != Status::ok) {
+    return make_error(connection->broke_protocol("it did not accept hello").description +
+                      not_a_host);
+  }
+  const std::uint32_t version = reply.body.u32();
+  connection->host_description_ = reply.body.string(256);
+  if (!reply.body.ok()) {
+    return make_error(connection->broke_protocol("malformed hello reply").description);
+  }
+  if (version != kProtocolVersion) {
+    return make_error(command.label + " speaks protocol version " + std::to_string(version) +
+                      ", not " + std::to_string(kProtocolVersion) + ": " + command.argv.back() +
+                      " belongs to another calloutemu version");
+  }
+  // Both sides have it mapped: the name is no longer needed.
+  connection->channel_.remove();
+  return connection;
+}
+
+WireWriter HostConnection::begin(Request kind) {
+  WireWriter writer(channel_.data() + kRequestOffset + sizeof(std::uint32_t),
+                    kRequestCapacity - sizeof(std::uint32_t));
+  writer.u32(static_cast<std::uint32_t>(kind));
+  return writer;
+}
+
+bool HostConnection::replied() const {
+  return header().reply_sequence.load(std::memory_order_seq_cst) == sequence_;
+}
+
+HostFailure HostConnection::broke_protocol(const std::string& what) const {
+  return {"the " + label_ + " broke the protocol: " + what, 0};
+}
+
+HostFailure HostConnection::died() {
+  const HostExit exit = process_.finish(kExitGrace);
+  return {"the " + label_ + " died: " + exit.description, exit.code};
+}
+
+Exchange HostConnection::exchange(const WireWriter& request,
+                                  std::optional<std::chrono::milliseconds> timeout) {
+  Exchange result;
+  if (!request.ok()) {
+    result.failure = HostFailure{"the request does not fit the channel", 0};
+    return result;
+  }
+  store_u32(channel_.data() + kRequestOffset, static_cast<std::uint32_t>(request.size()));
+  ++sequence_;
+  header().call_sequence.store(sequence_, std::memory_order_seq_cst);
+  if (header().host_sleeping.load(std::memory_order_seq_cst) != 0) {
+    process_.wake();
+  }
+  if (auto failure = wait_for_reply(timeout)) {
+    result.failure = std::move(failure);
+    return result;
+  }
+  const std::uint8_t* area = channel_.data() + kReplyOffset;
+  const std::uint32_t length = load_u32(area);
+  if (length < sizeof(std::uint32_t) || length > kReplyCapacity - sizeof(std::uint32_t)) {
+    result.failure = broke_protocol("reply length " + std::to_string(length) + " is out of range");
+    return result;
+  }
+  WireReader reader(area + sizeof(std::uint32_t), length);
+  const std::uint32_t status = reader.u32();
+  if (status < static_cast<std::uint32_t>(Status::ok) ||
+      status > static_cast<std::uint32_t>(Status::error)) {
+    result.failure = broke_protocol("unknown reply status " + std::to_string(status));
+    return result;
+  }
+  result.status = static_cast<Status>(status);
+  result.body = reader;
+  return result;
+}
+
+std::optional<HostFailure> HostConnection::wait_for_reply(
+    std::optional<std::chrono::milliseconds> timeout) {
+  if (spin_until([this] { return replied(); }, kSpinTime, kBusySpinTime)) {
+    return std::nullopt;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ChannelHeader& shared = header();
+  shared.client_sleeping.store(1, std::memory_order_seq_cst);
+  std::optional<HostFailure> failure;
+  while (!replied()) {
+    auto slice = kDeathCheck;
+    if (timeout) {
+      const auto left = *timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - start);
+      if (left <= std::chrono::milliseconds::zero()) {
+        failure =
+            HostFailure{"the " + label_ + " did not answer within " + seconds_text(*timeout), 0};
+        break;
+      }
+      slice = std::min(slice, left);
+    }
+    std::uint8_t byte = 0;
+    const HostSignal signal = process_.wait(slice, byte);
+    if (replied()) {
+      break;
+    }
+    if (signal == HostSignal::unexpected) {
+      failure = broke_protocol("it wrote " + byte_text(byte) + " on its output");
+      break;
+    }
+    if (signal == HostSignal::closed || process_.exited()) {
+      if (!replied()) {
+        failure = died();
+      }
+      break;
+    }
+  }
+  shared.client_sleeping.store(0, std::memory_order_relaxed);
+  return failure;
+}
+
+}  // namespace calloutemu::loader::host

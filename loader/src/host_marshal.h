@@ -1,0 +1,83 @@
+// The client's half of a hook call: the server's arguments written as a
+// request, and the host's reply checked and then applied to the server's
+// memory, so that pointers, buffers and DHCP_SERVER_OPTIONS look to the
+// server as they would after an in-process call (PROTOCOL.md "Hook calls").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calloutemu/dhcpssdk.h"
+#include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/loader/fault_trap.h"
+#include "host_hook_wire.h"
+#include "host_packets.h"
+#include "host_process.h"
+
+namespace calloutemu::loader::host {
+
+// One hook call as the server made it. Pointers are the server's.
+struct HookArgs {
+  Hook hook = Hook::control;
+  std::uint64_t reserved = 0;  // the server's Reserved pointer, as a number
+  void* context = nullptr;     // PktContext (not NewPkt)
+  std::array<std::uint32_t, kHookArguments> arguments{};
+  bool has_packet = false;
+  bool by_reference = false;  // NewPkt, PktDrop, PktSend: BYTE** and DWORD*
+  BYTE** packet_ref = nullptr;
+  DWORD* size_ref = nullptr;
+  BYTE* packet = nullptr;  // by value
+  DWORD size = 0;          // by value
+  bool starts_packet = false;
+  void** context_ref = nullptr;  // NewPkt
+  BOOL* process_ref = nullptr;   // NewPkt
+  DHCP_SERVER_OPTIONS* options = nullptr;
+  BYTE* hw_address = nullptr;  // DeleteClient
+  ULONG hw_length = 0;
+};
+
+class HookMarshal {
+ public:
+  // `trap` guards reads of the server's memory that may fault (option
+  // members and hardware addresses pointing anywhere).
+  HookMarshal(FaultTrap& trap, const NoAccessRegion& no_access)
+      : trap_(trap), no_access_(no_access) {}
+
+  // NewPkt on `reserved`, with the server's receive buffer; `sent`: the
+  // call goes to the host (which then starts the packet afresh itself).
+  void start_packet(std::uint64_t reserved, BYTE* receive, bool sent);
+  // After Drop(PROCESSED), `sent` to the host or not. What the packet's
+  // replacements were copied into stays valid until the next start_packet().
+  void end_packet(std::uint64_t reserved, bool sent);
+  // A new host knows no packet.
+  void host_restarted();
+
+  // Writes the request for `call`; false when it does not fit the channel.
+  bool write_request(WireWriter& out, HookArgs& call);
+  // Checks the reply to the request written last and, when it is sound,
+  // applies it to the server's memory; otherwise says what is wrong and
+  // applies nothing.
+  std::optional<std::string> apply_reply(WireReader& in, HookArgs& call, HookResult& result);
+
+ private:
+  bool copy_guarded(const void* source, std::size_t length);
+  std::optional<std::string> check(const HookArgs& call, const PacketReport& report,
+                                   const OptionValues& options) const;
+  void apply_packet(HookArgs& call, const PacketReport& report);
+  BYTE* present_callout_buffer(std::uint64_t address, const BufferCopy& copy,
+                               std::uint32_t size_after);
+
+  FaultTrap& trap_;
+  const NoAccessRegion& no_access_;
+  PacketTable packets_;
+  std::vector<std::uint64_t> ended_;
+  std::size_t ended_sent_ = 0;
+  // The call in progress.
+  PacketRecord* record_ = nullptr;
+  Located place_;
+  std::vector<std::uint8_t> scratch_;
+};
+
+}  // namespace calloutemu::loader::host
