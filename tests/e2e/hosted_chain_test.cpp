@@ -11,40 +11,12 @@
 #include <vector>
 
 #include "replay_fixture.h"
+#include "wine_fixtures.h"
 
 namespace calloutemu::test {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::filesystem::path windows_callout_path(const std::string& name) {
-  return std::filesystem::path(CALLOUTEMU_WINDOWS_FIXTURE_DIR) / (name + ".dll");
-}
-
-// Wine runs need the cross-built DLLs and Wine; the suite's set-up installs both.
-bool wine_ready(std::string& why) {
-  if (std::string(CALLOUTEMU_WINDOWS_FIXTURE_DIR).empty()) {
-    why = "no Windows build (MinGW-w64 not installed when configured)";
-    return false;
-  }
-  if (std::string(CALLOUTEMU_WINE).empty()) {
-    why = "Wine not installed when configured";
-    return false;
-  }
-  if (!std::filesystem::exists(windows_callout_path("recorder"))) {
-    why = windows_callout_path("recorder").string() + " not built";
-    return false;
-  }
-  return true;
-}
-
-#define SKIP_WITHOUT_WINE() \
-  do {                      \
-    std::string why;        \
-    if (!wine_ready(why)) { \
-      GTEST_SKIP() << why;  \
-    }                       \
-  } while (false)
 
 // A DLL path or name as its stem: "/b/fixtures/callouts/recorder.dll" -> "recorder".
 std::string stem(const std::string& name) {

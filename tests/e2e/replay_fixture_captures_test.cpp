@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "replay_fixture.h"
+#include "wine_fixtures.h"
 
 namespace calloutemu::test {
 namespace {
@@ -40,14 +41,35 @@ std::string describe_packets(const std::vector<std::vector<std::string>>& packet
   return text;
 }
 
-class FixtureCaptureTest : public ReplayTest, public ::testing::WithParamInterface<CaptureCase> {};
+class FixtureCaptureTest : public ReplayTest, public ::testing::WithParamInterface<CaptureCase> {
+ protected:
+  // Replays the case through `recorder` and compares the hook sequence with
+  // the expected file; `host_args` choose where the chain runs.
+  void expect_hook_sequence(const std::filesystem::path& recorder,
+                            const std::vector<std::string>& host_args);
+};
 
 TEST_P(FixtureCaptureTest, GetsTheExpectedHookSequence) {
+  expect_hook_sequence(callout_path("recorder"), {});
+}
+
+// The same expected sequences from recorder.dll in callouthost.exe under Wine.
+TEST_P(FixtureCaptureTest, GetsTheExpectedHookSequenceFromThePeDllUnderWine) {
+  SKIP_WITHOUT_WINE();
+  if (std::getenv("CALLOUTEMU_UPDATE_EXPECTED") != nullptr) {
+    GTEST_SKIP() << "the expected files are rewritten from the native run only";
+  }
+  expect_hook_sequence(windows_callout_path("recorder"), {"--host", "wine"});
+}
+
+void FixtureCaptureTest::expect_hook_sequence(const std::filesystem::path& recorder,
+                                              const std::vector<std::string>& host_args) {
   const auto& c = GetParam();
   std::vector<std::string> args = {
-      "--dlls", callout_path("recorder").string(), "--pcap",
+      "--dlls", recorder.string(), "--pcap",
       fixture_source_path(std::string("captures/") + c.capture).string()};
   args.insert(args.end(), c.options.begin(), c.options.end());
+  args.insert(args.end(), host_args.begin(), host_args.end());
   const auto result = run(args);
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
