@@ -14,54 +14,14 @@
 # are installed); it uses a prefix in DIR/bench/wineprefix.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench_name=bench_host
 requests=200000
 clients=20000
-build=$root/build-release
-strict=0
-runs=3
-
-usage() {
-  sed -n '8p' "${BASH_SOURCE[0]}" | sed 's/^#   /usage: /'
-}
-
-while [ $# -gt 0 ]; do
-  case $1 in
-    --requests) requests=${2:?--requests needs a value}; shift 2 ;;
-    --clients) clients=${2:?--clients needs a value}; shift 2 ;;
-    --build) build=${2:?--build needs a value}; shift 2 ;;
-    --strict) strict=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench_host: unknown argument: $1" >&2; usage >&2; exit 1 ;;
-  esac
-done
-for n in "$requests" "$clients"; do
-  if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
-    echo "bench_host: not a positive number: $n" >&2
-    exit 1
-  fi
-done
-mkdir -p "$build"
-build=$(cd "$build" && pwd)
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-quietly() {
-  if ! "$@" >"$work/log" 2>&1; then
-    tail -n 40 "$work/log" >&2
-    echo "bench_host: failed: $*" >&2
-    exit 1
-  fi
-}
+usage_line=8
+source "$(dirname "${BASH_SOURCE[0]}")/bench_setup.sh"
 
 echo "building calloutemu and the callout hosts (Release) in $build"
-generator=()
-if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null; then
-  generator=(-G Ninja)
-fi
-quietly cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DCALLOUTEMU_BUILD_TESTS=OFF
+configure_release
 quietly cmake --build "$build"
 
 emu=$build/emulator/calloutemu

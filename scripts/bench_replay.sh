@@ -17,55 +17,14 @@
 # target missed or not measured exits 1.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench_name=bench_replay
 requests=1000000
 clients=100000
-build=$root/build-release
-strict=0
-runs=3
-
-usage() {
-  sed -n '5p' "${BASH_SOURCE[0]}" | sed 's/^#   /usage: /'
-}
-
-while [ $# -gt 0 ]; do
-  case $1 in
-    --requests) requests=${2:?--requests needs a value}; shift 2 ;;
-    --clients) clients=${2:?--clients needs a value}; shift 2 ;;
-    --build) build=${2:?--build needs a value}; shift 2 ;;
-    --strict) strict=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench_replay: unknown argument: $1" >&2; usage >&2; exit 1 ;;
-  esac
-done
-for n in "$requests" "$clients"; do
-  if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
-    echo "bench_replay: not a positive number: $n" >&2
-    exit 1
-  fi
-done
-mkdir -p "$build"
-build=$(cd "$build" && pwd)
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# Runs a command with its output in a log, which is shown only if it fails.
-quietly() {
-  if ! "$@" >"$work/log" 2>&1; then
-    tail -n 40 "$work/log" >&2
-    echo "bench_replay: failed: $*" >&2
-    exit 1
-  fi
-}
+usage_line=5
+source "$(dirname "${BASH_SOURCE[0]}")/bench_setup.sh"
 
 echo "building calloutemu (Release) in $build"
-generator=()
-if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null; then
-  generator=(-G Ninja)
-fi
-quietly cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DCALLOUTEMU_BUILD_TESTS=OFF
+configure_release
 quietly cmake --build "$build" --target calloutemu callout_fixtures generate_bench_capture
 
 emu=$build/emulator/calloutemu
