@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "calloutemu/emulator/version.h"
+#include "diagnostic_options.h"
 #include "option_origin.h"
 #include "replay_options.h"
 
@@ -36,6 +37,8 @@ struct Descriptions {
   po::options_description results{"Results (also accepted in the --config file)"};
   po::options_description host{"Callout host (also accepted in the --config file)"};
   po::options_description logging{"Logging (also accepted in the --config file)"};
+  po::options_description diagnostics{
+      "Checks and debugging, beyond the real server (also accepted in the --config file)"};
 };
 
 void describe(Descriptions& d) {
@@ -99,6 +102,7 @@ void describe(Descriptions& d) {
       "quiet,q", po::bool_switch(), "log errors only")(
       "log-level", po::value<std::string>()->value_name("LEVEL"),
       "trace, debug, info, warning, error or off (default info)");
+  describe_diagnostic_options(d.diagnostics);
 }
 
 Result<std::optional<std::string>> read_config_text(const po::variables_map& values) {
@@ -220,9 +224,15 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
       .add(d.host)
       .add(d.replay)
       .add(d.results)
+      .add(d.diagnostics)
       .add(d.logging);
   po::options_description in_config_file;
-  in_config_file.add(d.shared).add(d.host).add(d.replay).add(d.results).add(d.logging);
+  in_config_file.add(d.shared)
+      .add(d.host)
+      .add(d.replay)
+      .add(d.results)
+      .add(d.diagnostics)
+      .add(d.logging);
 
   po::variables_map values;
   try {
@@ -280,6 +290,10 @@ Result<Invocation> parse_command_line(int argc, const char* const argv[]) {
   options->replay.server = std::move(server_config);
   if (auto replay = read_replay_options(values, origin, options->replay); !replay) {
     return replay.error();
+  }
+  if (auto diagnostics = read_diagnostic_options(values, origin, options->diagnostics);
+      !diagnostics) {
+    return diagnostics.error();
   }
   const bool quiet = options->log_level >= spdlog::level::err;
   if (auto results = read_result_options(values, origin, quiet, *options); !results) {

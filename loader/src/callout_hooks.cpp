@@ -1,5 +1,8 @@
 #include "calloutemu/loader/callout_hooks.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace calloutemu::loader {
 
 std::string_view to_string(Hook hook) {
@@ -22,6 +25,21 @@ std::string_view to_string(Hook hook) {
       return "DeleteClient";
   }
   return "unknown";
+}
+
+std::optional<Hook> parse_hook(std::string_view name) {
+  for (std::size_t i = 0; i < kHookCount; ++i) {
+    const auto hook = static_cast<Hook>(i);
+    const auto known = to_string(hook);
+    if (known.size() == name.size() &&
+        std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return hook;
+    }
+  }
+  return std::nullopt;
 }
 
 template <class Function, class... Args>

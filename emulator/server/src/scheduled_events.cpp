@@ -54,6 +54,7 @@ void ServerCore::expire_leases(std::chrono::nanoseconds now) {
 
 void ServerCore::delete_client(std::uint32_t address, std::string_view client_id, bool bootp) {
   hw_address_.assign(client_id.begin(), client_id.end());
+  before_call(loader::Hook::delete_client);
   const auto call = hooks_.delete_client(
       address, hw_address_.empty() ? nullptr : hw_address_.data(),
       static_cast<ULONG>(hw_address_.size()), 0, bootp ? DHCP_CLIENT_BOOTP : DHCP_CLIENT_DHCP);
@@ -92,6 +93,7 @@ void ServerCore::administrative_delete(const AdminDelete& order) {
 void ServerCore::control(DWORD code) {
   paused_ = code == DHCP_CONTROL_PAUSE;
   arguments_ = HookArguments{};
+  before_call(loader::Hook::control);
   record(loader::Hook::control, code, hooks_.control(code), detailed_ ? &arguments_ : nullptr);
 }
 

@@ -126,6 +126,7 @@ Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::new_pkt, packet);
+  before_call(Hook::new_pkt);
   const auto call =
       hooks_.new_pkt(packet.buffer.packet_pointer(), packet.buffer.size_pointer(), ip_address,
                      packet.reserved(), &packet.context, &packet.process_it);
@@ -241,6 +242,7 @@ bool ServerCore::handle_options(Packet& packet, const dhcp::MessageView& view) {
   dhcp::fill_server_options(view, options_);
   packet.buffer.before_hook();
   snapshot(packet.buffer);
+  before_call(Hook::handle_options);
   const auto call = hooks_.handle_options(packet.buffer.packet(), packet.buffer.size(),
                                           packet.reserved(), packet.context, &options_);
   record(Hook::handle_options, 0, call, packet_arguments(packet.buffer, packet, 0));
@@ -351,6 +353,7 @@ void ServerCore::drop(Packet& packet, DWORD code) {
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::pkt_drop, packet);
+  before_call(Hook::pkt_drop);
   const auto call = hooks_.pkt_drop(packet.buffer.packet_pointer(), packet.buffer.size_pointer(),
                                     code, ip_address, packet.reserved(), packet.context);
   record(Hook::pkt_drop, code, call, packet_arguments(packet.buffer, packet, ip_address));
@@ -367,6 +370,7 @@ void ServerCore::address_del(Packet& packet, DWORD code, std::uint32_t address) 
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::address_del, packet);
+  before_call(Hook::address_del);
   const auto call = hooks_.address_del(packet.buffer.packet(), packet.buffer.size(), code,
                                        ip_address, address, packet.reserved(), packet.context);
   const auto* arguments = packet_arguments(packet.buffer, packet, ip_address);
@@ -382,6 +386,7 @@ void ServerCore::address_offer(Packet& packet, DWORD code, DWORD address_type,
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::address_offer, packet);
+  before_call(Hook::address_offer);
   const auto call =
       hooks_.address_offer(packet.buffer.packet(), packet.buffer.size(), code, ip_address, address,
                            address_type, lease_time, packet.reserved(), packet.context);
@@ -400,6 +405,7 @@ void ServerCore::send(Packet& packet, std::size_t size, std::optional<dhcp::Mess
   response.before_hook();
   snapshot(response);
   const DWORD ip_address = ip_for(Hook::pkt_send, packet);
+  before_call(Hook::pkt_send);
   const auto call =
       hooks_.pkt_send(response.packet_pointer(), response.size_pointer(), DHCP_SEND_PACKET,
                       ip_address, packet.reserved(), packet.context);

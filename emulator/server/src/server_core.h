@@ -102,6 +102,11 @@ class ServerCore {
 
   // Hook calls, each recorded and checked.
   DWORD ip_for(loader::Hook hook, const Packet& packet) const;
+  void before_call(loader::Hook hook) const {
+    if (settings_.before_hook) {
+      settings_.before_hook(hook, current_request_);
+    }
+  }
   void record(loader::Hook hook, DWORD code, const loader::HookCall& call,
               const HookArguments* arguments = nullptr);
   // For observers that want arguments: the packet as the next hook gets it,

@@ -9,6 +9,7 @@
 #include <spdlog/common.h>
 
 #include "calloutemu/emulator/profile.h"
+#include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/loader/load_order.h"
 #include "calloutemu/result.h"
 #include "calloutemu/scopes/server_config.h"
@@ -62,6 +63,32 @@ struct HostOptions {
   std::optional<std::string> wineprefix;  // --wineprefix: WINEPREFIX for the host
 };
 
+// Beyond the real server: checks, the watchdog, worker threads, the debugger.
+// --break-before HOOK[@N]: stop before that hook's call (every call without
+// a request number; Control and DeleteClient scheduled before request N count
+// as request N's; START and STOP are request 0).
+struct BreakPoint {
+  loader::Hook hook = loader::Hook::new_pkt;
+  std::optional<std::uint64_t> request;  // none: every call of the hook
+};
+
+struct DiagnosticOptions {
+  bool checked = false;                                   // --checked
+  std::optional<std::chrono::milliseconds> hook_timeout;  // --hook-timeout MS (0: off)
+  std::optional<std::chrono::milliseconds> slow_hook;     // --slow-hook MS
+  unsigned workers = 1;                                   // --workers N
+  std::vector<BreakPoint> break_before;                   // --break-before, repeatable
+  bool break_always = false;                              // --break-always
+  bool wait_for_debugger = false;                         // --wait-for-debugger
+
+  // The watchdog's limit: --hook-timeout, else 1000 ms in checked mode, else
+  // none (zero).
+  std::chrono::milliseconds effective_hook_timeout() const {
+    return hook_timeout.value_or(checked ? std::chrono::milliseconds(1000)
+                                         : std::chrono::milliseconds(0));
+  }
+};
+
 struct Options {
   std::vector<std::string> dlls;                // --dlls values as given (comma lists)
   std::optional<std::string> reg_file;          // --reg-file
@@ -72,6 +99,7 @@ struct Options {
   spdlog::level::level_enum log_level = spdlog::level::info;
   ReplayOptions replay;
   ResultOptions results;
+  DiagnosticOptions diagnostics;
 
   loader::LoadOrder effective_load_order() const {
     return load_order.value_or(default_load_order(profile));

@@ -30,6 +30,8 @@ inline constexpr std::size_t kHookCount = 8;
 // "HandleOptions", "DeleteClient": the names the recorder fixture and the
 // reports use.
 std::string_view to_string(Hook hook);
+// The hook of one of those names, compared without regard to case.
+std::optional<Hook> parse_hook(std::string_view name);
 
 // One call of a hook. A hook the callout left NULL is not called: `called` is
 // false and nothing else is set.

@@ -5,11 +5,13 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "calloutemu/dhcpssdk.h"
+#include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/scopes/server_config.h"
 
 namespace calloutemu::server {
@@ -51,6 +53,11 @@ struct ServerSettings {
   std::vector<std::uint64_t> pause_at;     // PAUSE before these requests
   std::vector<std::uint64_t> continue_at;  // CONTINUE before these requests
   std::vector<AdminDelete> deletes;
+  // Called just before each hook call the server makes, with the request it
+  // belongs to (scheduled Control and DeleteClient calls: the request they
+  // come before). Empty: nothing is called.
+  std::function<void(loader::Hook, std::uint64_t request)> before_hook;
+  unsigned workers = 1;  // threads for the worker-stage hooks (--workers)
 };
 
 }  // namespace calloutemu::server
