@@ -52,6 +52,11 @@ set(windows_args
   -DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}
   -DCALLOUTEMU_BUILD_TESTS=${CALLOUTEMU_BUILD_TESTS}
   -DCALLOUTEMU_WINEPREFIX=${CALLOUTEMU_WINEPREFIX})
+foreach(launcher CMAKE_C_COMPILER_LAUNCHER CMAKE_CXX_COMPILER_LAUNCHER)
+  if(${launcher})
+    list(APPEND windows_args -D${launcher}=${${launcher}})
+  endif()
+endforeach()
 if(CALLOUTEMU_WINE)
   list(APPEND windows_args -DCALLOUTEMU_WINE=${CALLOUTEMU_WINE})
 endif()
