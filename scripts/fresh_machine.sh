@@ -18,7 +18,7 @@ packages=(cmake ninja-build g++ pkg-config libboost-program-options-dev libspdlo
           libgtest-dev libgmock-dev nlohmann-json3-dev libpcap-dev libbenchmark-dev)
 # The test suite also cross-builds the Windows parts with MinGW-w64 (GoogleTest
 # from googletest's sources) and runs them under Wine (Debian 12: wine, wine64).
-[ "$mode" = test ] && packages+=(mingw-w64 googletest wine wine64 tshark libxml2-utils)
+[ "$mode" = test ] && packages+=(mingw-w64 googletest wine wine64 tshark libxml2-utils gdb)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||

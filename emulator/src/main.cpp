@@ -7,6 +7,7 @@
 #include "calloutemu/emulator/logging.h"
 #include "calloutemu/emulator/options.h"
 #include "calloutemu/emulator/replay_run.h"
+#include "debugger.h"
 
 int main(int argc, char* argv[]) {
   using namespace calloutemu::emulator;
@@ -22,6 +23,9 @@ int main(int argc, char* argv[]) {
   const Options& options = invocation->options;
   auto log = make_stderr_logger(options.log_level);
 
+  if (options.diagnostics.wait_for_debugger) {
+    wait_for_debugger(*log);
+  }
   calloutemu::loader::FaultTrap trap;
   auto setup = set_up_callouts(options, trap, *log);
   if (!setup) {

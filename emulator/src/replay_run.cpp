@@ -13,6 +13,7 @@
 #include "calloutemu/server/dhcp_server.h"
 #include "calloutemu/server/reply_lookahead.h"
 #include "chain_session.h"
+#include "debugger.h"
 #include "replay_outputs.h"
 #include "replay_report.h"
 
@@ -157,7 +158,10 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
-  server::DhcpServer dhcp(server_settings(options), *hooks, observers);
+  Breakpoints breakpoints(options.diagnostics, log);
+  auto settings = server_settings(options);
+  settings.before_hook = breakpoints.gate();
+  server::DhcpServer dhcp(std::move(settings), *hooks, observers);
   server::ReplyLookahead feed(replay.reply_window, replay.decisions != server::DecisionMode::model);
   reports::ProgressMeter progress(err_file, !options.results.progress);
   const std::uint64_t capture_bytes = captures->bytes_total();

@@ -1,0 +1,123 @@
+// --break-before, --break-always and --wait-for-debugger, under gdb where
+// the machine has it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "replay_fixture.h"
+
+namespace calloutemu::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr int kKilledBySigtrap = 128 + 5;
+
+bool have_gdb() {
+  return std::system("command -v gdb >/dev/null 2>&1") == 0;
+}
+
+class DebuggerTest : public ReplayTest {
+ protected:
+  std::vector<std::string> replay(std::vector<std::string> more = {}) const {
+    std::vector<std::string> args{"--dlls", callout_path("recorder").string(), "--pcap",
+                                  fixture_source_path("captures/real/dhclient_dnsmasq.pcap")};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
+  std::size_t calls_of(const std::string& hook) const {
+    std::size_t calls = 0;
+    for (const auto& record : records()) {
+      calls += record["hook"] == hook ? 1u : 0u;
+    }
+    return calls;
+  }
+
+  ProgramRun under_gdb(const std::vector<std::string>& args) {
+    std::vector<std::string> command{
+        "/usr/bin/env", "gdb", "-nx", "--batch", "-ex",
+        "run",          "-ex", "bt",  "--args",  program_path().string()};
+    command.insert(command.end(), args.begin(), args.end());
+    return run_program(command, RunOptions{dir_.path(), {{"CALLOUT_RECORD", record_.string()}}});
+  }
+};
+
+TEST_F(DebuggerTest, GdbStopsInsideCalloutemuJustBeforeTheThirdNewPkt) {
+  if (!have_gdb()) {
+    GTEST_SKIP() << "gdb is not installed";
+  }
+  const auto result = under_gdb(replay({"--break-before", "NewPkt@3"}));
+  EXPECT_THAT(result.out + result.err, HasSubstr("SIGTRAP"));
+  EXPECT_THAT(result.out, HasSubstr("calloutemu::emulator::stop_before_hook"));
+  EXPECT_THAT(result.out, HasSubstr("request=3"));
+  EXPECT_THAT(result.out, HasSubstr("calloutemu::server::ServerCore::receive"));
+  EXPECT_THAT(result.err, HasSubstr("stopping in the debugger before NewPkt of request 3"));
+  // gdb ended the program at the break point: two requests went through.
+  EXPECT_EQ(calls_of("NewPkt"), 2u);
+}
+
+TEST_F(DebuggerTest, WithoutADebuggerTheRunDoesNotStop) {
+  const auto result = run(replay({"--break-before", "NewPkt@3", "--break-before", "PktSend"}));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("no debugger is attached"));
+  EXPECT_GT(calls_of("NewPkt"), 3u);
+}
+
+TEST_F(DebuggerTest, BreakAlwaysStopsWithoutADebugger) {
+  const auto result = run(replay({"--break-before", "newpkt@3", "--break-always"}));
+  EXPECT_EQ(result.exit_code, kKilledBySigtrap) << result.err;
+  EXPECT_EQ(calls_of("NewPkt"), 2u);
+}
+
+TEST_F(DebuggerTest, AHookWithoutARequestNumberStopsAtItsFirstCall) {
+  const auto result = run(replay({"--break-before", "PktSend", "--break-always"}));
+  EXPECT_EQ(result.exit_code, kKilledBySigtrap) << result.err;
+  EXPECT_EQ(calls_of("PktSend"), 0u);
+  EXPECT_GE(calls_of("NewPkt"), 1u);
+}
+
+TEST_F(DebuggerTest, ControlBreaksBeforePauseAtItsRequest) {
+  const auto result =
+      run(replay({"--pause-at", "2", "--break-before", "Control@2", "--break-always"}));
+  EXPECT_EQ(result.exit_code, kKilledBySigtrap) << result.err;
+  EXPECT_EQ(calls_of("NewPkt"), 1u);
+  EXPECT_EQ(calls_of("Control"), 1u);  // START only: PAUSE was next
+}
+
+TEST_F(DebuggerTest, WaitForDebuggerWaitsUntilOneAttaches) {
+  std::string command = "timeout 2 '" + program_path().string() + "' --wait-for-debugger";
+  for (const auto& arg : replay()) {
+    command += " '" + arg + "'";
+  }
+  const auto waited =
+      run_program({"/bin/sh", "-c", command + "; echo status $?"}, RunOptions{dir_.path(), {}});
+  EXPECT_THAT(waited.out, HasSubstr("status 124"));  // still waiting when timeout ended it
+  EXPECT_THAT(waited.err, HasSubstr("waits for a debugger to attach (gdb -p "));
+  EXPECT_THAT(waited.out, Not(HasSubstr("Control(START)")));
+
+  if (!have_gdb()) {
+    GTEST_SKIP() << "gdb is not installed";
+  }
+  auto args = replay();
+  args.insert(args.begin(), "--wait-for-debugger");
+  const auto attached = under_gdb(args);
+  EXPECT_THAT(attached.out, HasSubstr("exited normally"));
+  EXPECT_THAT(attached.err, HasSubstr("a debugger is attached: going on"));
+}
+
+TEST_F(DebuggerTest, BadBreakPointsAreUsageErrors) {
+  auto result = run(replay({"--break-before", "NewPacket@3"}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("'NewPacket' is not a hook"));
+  result = run(replay({"--break-always"}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("--break-always needs --break-before"));
+}
+
+}  // namespace
+}  // namespace calloutemu::test
