@@ -10,6 +10,7 @@
 
 #include "calloutemu/emulator/callout_source.h"
 #include "calloutemu/loader/hook_table.h"
+#include "debugger.h"
 
 namespace calloutemu::emulator {
 namespace {
@@ -212,7 +213,15 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
     }
     loaded = std::move(hosted).value();
   } else {
-    loaded = load_in_process(names, trap, start.session, on_attempt);
+    // START follows the attempt that loaded: --break-before Control@0 stops there.
+    Breakpoints breakpoints(options.diagnostics, log);
+    auto before_start = [&](const loader::LoadAttempt& attempt) {
+      on_attempt(attempt);
+      if (attempt.outcome == loader::AttemptOutcome::loaded) {
+        breakpoints.before(loader::Hook::control, 0);
+      }
+    };
+    loaded = load_in_process(names, trap, start.session, before_start);
   }
   out.flush();
   start.attempts = loaded.attempts;

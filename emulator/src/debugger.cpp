@@ -1,11 +1,8 @@
 #include "debugger.h"
 
-#include <atomic>
-#include <chrono>
 #include <string>
-#include <thread>
 
-#include "debugger_platform.h"
+#include "calloutemu/loader/debugger.h"
 
 namespace calloutemu::emulator {
 namespace {
@@ -17,19 +14,9 @@ std::string call_name(loader::Hook hook, std::uint64_t request) {
 
 }  // namespace
 
-// Kept out of line and named for what it does, so that the debugger's
-// backtrace shows where it stopped and why.
-[[gnu::noinline]] void stop_before_hook(loader::Hook hook, std::uint64_t request) {
-  // Step out of this function (gdb: `finish`, then `step`) to reach the call.
-  static_cast<void>(hook);
-  static_cast<void>(request);
-  break_into_debugger();
-  // Not a tail call: this frame stays on the stack for the backtrace.
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-}
-
-Breakpoints::Breakpoints(const DiagnosticOptions& options, spdlog::logger& log)
-    : points_(options.break_before), always_(options.break_always), log_(log) {}
+Breakpoints::Breakpoints(const DiagnosticOptions& options, spdlog::logger& log,
+                         loader::HostedChain* host)
+    : points_(options.break_before), always_(options.break_always), log_(log), host_(host) {}
 
 bool Breakpoints::matches(loader::Hook hook, std::uint64_t request) const {
   for (const auto& point : points_) {
@@ -44,7 +31,14 @@ void Breakpoints::before(loader::Hook hook, std::uint64_t request) {
   if (!matches(hook, request)) {
     return;
   }
-  if (!always_ && !debugger_attached()) {
+  if (host_ != nullptr) {
+    // The host decides by its own debugger (--break-always was passed on).
+    log_.debug("the callout host stops before {} if a debugger is attached to it",
+               call_name(hook, request));
+    host_->break_before_next_call();
+    return;
+  }
+  if (!always_ && !loader::debugger_attached()) {
     if (!said_no_debugger_) {
       said_no_debugger_ = true;
       log_.info(
@@ -56,8 +50,7 @@ void Breakpoints::before(loader::Hook hook, std::uint64_t request) {
   }
   log_.info("stopping in the debugger before {}", call_name(hook, request));
   log_.flush();
-  stop_before_hook(hook, request);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
+  loader::stop_before_hook(hook, request);
 }
 
 std::function<void(loader::Hook, std::uint64_t)> Breakpoints::gate() {
@@ -65,17 +58,6 @@ std::function<void(loader::Hook, std::uint64_t)> Breakpoints::gate() {
     return {};
   }
   return [this](loader::Hook hook, std::uint64_t request) { before(hook, request); };
-}
-
-void wait_for_debugger(spdlog::logger& log) {
-  const auto id = own_process_id();
-  log.info("process {} waits for a debugger to attach ({} {}), then goes on", id, attach_hint(),
-           id);
-  log.flush();
-  while (!debugger_attached()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  log.info("a debugger is attached: going on");
 }
 
 }  // namespace calloutemu::emulator

@@ -1,4 +1,4 @@
-// --break-before, --break-always and --wait-for-debugger.
+// --break-before, --break-always and --wait-for-debugger in calloutemu.
 #pragma once
 
 #include <cstdint>
@@ -8,13 +8,17 @@
 
 #include "calloutemu/emulator/options.h"
 #include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/loader/hosted_chain.h"
 
 namespace calloutemu::emulator {
 
 // Decides, before each hook call, whether to stop in the debugger there.
+// With a callout host the stop happens in the host, just before it calls
+// the hook: that is where a debugger can step into the callout.
 class Breakpoints {
  public:
-  Breakpoints(const DiagnosticOptions& options, spdlog::logger& log);
+  Breakpoints(const DiagnosticOptions& options, spdlog::logger& log,
+              loader::HostedChain* host = nullptr);
 
   bool empty() const { return points_.empty(); }
   bool matches(loader::Hook hook, std::uint64_t request) const;
@@ -30,11 +34,8 @@ class Breakpoints {
   const std::vector<BreakPoint>& points_;
   bool always_;
   spdlog::logger& log_;
+  loader::HostedChain* host_;
   bool said_no_debugger_ = false;
 };
-
-// Prints the process id and the command to attach, then waits until a
-// debugger is attached.
-void wait_for_debugger(spdlog::logger& log);
 
 }  // namespace calloutemu::emulator

@@ -151,16 +151,18 @@ bool is_windows_pe_file(const std::string& path) {
 std::string HostPlan::describe() const {
   switch (mode) {
     case HostMode::process:
-      return "native callout host " + command.argv.back();
+      return "native callout host " + command.argv.at(0);
     case HostMode::wine:
-      return command.argv.back() + " under Wine (" + command.argv.front() + ")";
+      return command.argv.at(1) + " under Wine (" + command.argv.at(0) + ")";
     default:
       return "in-process";
   }
 }
 
-Result<HostPlan> plan_host(const Options& options, const std::vector<std::string>& dlls,
-                           bool registry) {
+namespace {
+
+Result<HostPlan> plan_host_program(const Options& options, const std::vector<std::string>& dlls,
+                                   bool registry) {
   const HostOptions& host = options.host;
   switch (host.mode) {
     case HostMode::inproc:
@@ -198,6 +200,26 @@ Result<HostPlan> plan_host(const Options& options, const std::vector<std::string
     plan->why = why;
   }
   return plan;
+}
+
+// The debugging options go to the host, where the callout runs.
+Result<HostPlan> with_debugging(Result<HostPlan> plan, const DiagnosticOptions& diagnostics) {
+  if (plan && plan->hosted()) {
+    if (diagnostics.wait_for_debugger) {
+      plan->command.argv.emplace_back("--wait-for-debugger");
+    }
+    if (diagnostics.break_always) {
+      plan->command.argv.emplace_back("--break-always");
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
+Result<HostPlan> plan_host(const Options& options, const std::vector<std::string>& dlls,
+                           bool registry) {
+  return with_debugging(plan_host_program(options, dlls, registry), options.diagnostics);
 }
 
 }  // namespace calloutemu::emulator

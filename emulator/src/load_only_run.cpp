@@ -2,6 +2,7 @@
 
 #include "calloutemu/loader/fault_trap.h"
 #include "chain_session.h"
+#include "debugger.h"
 
 namespace calloutemu::emulator {
 
@@ -10,6 +11,9 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
   auto start = start_session(options, setup, trap, false, log, out);
   if (start.stop) {
     return *start.stop;
+  }
+  if (start.session.callout) {
+    Breakpoints(options.diagnostics, log).before(loader::Hook::control, 0);  // STOP
   }
   end_session(start.session, trap, log, out);
   return start.session.faulted ? kExitHookFault : kExitOk;

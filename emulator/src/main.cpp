@@ -7,7 +7,7 @@
 #include "calloutemu/emulator/logging.h"
 #include "calloutemu/emulator/options.h"
 #include "calloutemu/emulator/replay_run.h"
-#include "debugger.h"
+#include "calloutemu/loader/debugger.h"
 
 int main(int argc, char* argv[]) {
   using namespace calloutemu::emulator;
@@ -23,14 +23,18 @@ int main(int argc, char* argv[]) {
   const Options& options = invocation->options;
   auto log = make_stderr_logger(options.log_level);
 
-  if (options.diagnostics.wait_for_debugger) {
-    wait_for_debugger(*log);
-  }
   calloutemu::loader::FaultTrap trap;
   auto setup = set_up_callouts(options, trap, *log);
   if (!setup) {
     log->error("{}", setup.error().message);
     return kExitUsage;
+  }
+  // With a callout host the host waits instead: the callout runs there.
+  if (options.diagnostics.wait_for_debugger && !setup->plan.hosted()) {
+    calloutemu::loader::wait_for_debugger([&](std::string_view text) {
+      log->info("{}", text);
+      log->flush();
+    });
   }
   if (!options.replay.pcaps.empty()) {
     return run_replay(options, *setup, trap, *log, std::cout, std::cerr, stderr);

@@ -158,7 +158,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
-  Breakpoints breakpoints(options.diagnostics, log);
+  Breakpoints breakpoints(options.diagnostics, log, start.session.hosted.get());
   auto settings = server_settings(options);
   settings.before_hook = breakpoints.gate();
   server::DhcpServer dhcp(std::move(settings), *hooks, observers);
@@ -200,6 +200,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   dhcp.finish(feed.counters().requests);
   progress.finish();
 
+  if (start.session.callout) {
+    breakpoints.before(loader::Hook::control, 0);  // STOP
+  }
   if (auto stop = end_session(start.session, trap, log, report_out); stop && outputs.traces) {
     outputs.traces->control(*stop);
   }

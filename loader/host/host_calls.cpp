@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/loader/debugger.h"
 
 namespace calloutemu::loader::host {
 namespace {
@@ -216,6 +217,9 @@ std::optional<Fault> HostCalls::call(const DHCP_CALLOUT_TABLE& table, const Hook
   void* reserved = slot_;
 
   std::optional<Fault> fault;
+  if ((head.flags & kBreakBefore) != 0 && (break_always_ || debugger_attached())) {
+    stop_before_hook(static_cast<Hook>(head.hook), 0);
+  }
   switch (static_cast<Hook>(head.hook)) {
     case Hook::control:
       fault = timed(table.DhcpControlHook, result, argument[0], static_cast<LPVOID>(nullptr));

@@ -65,6 +65,10 @@ class HostCalls {
   HostCalls(FaultTrap& trap, const HookClock& clock, const NoAccessRegion& no_access)
       : trap_(trap), clock_(clock), no_access_(no_access) {}
 
+  // A hook request flagged kBreakBefore stops in a debugger before the
+  // call: when one is attached, or always with `always`.
+  void break_always(bool always) { break_always_ = always; }
+
   // Runs the hook `request` asks for and writes the ok reply's body to `reply`.
   CallOutcome run(const DHCP_CALLOUT_TABLE& table, WireReader& request, WireWriter& reply);
 
@@ -102,6 +106,7 @@ class HostCalls {
   std::vector<std::uint8_t> passed_bytes_;
   std::vector<std::uint8_t> final_bytes_;
   std::vector<std::uint8_t> option_bytes_;
+  bool break_always_ = false;
 };
 
 }  // namespace calloutemu::loader::host

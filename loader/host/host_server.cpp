@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "calloutemu/loader/debugger.h"
 #include "calloutemu/loader/hook_table.h"
 #include "calloutemu/loader/registry.h"
 #include "host_spin.h"
@@ -171,6 +172,12 @@ void HostServer::serve_load(WireReader& request) {
       client_gone = true;
     }
   };
+  if (wait_for_debugger_) {
+    wait_for_debugger([](std::string_view text) {
+      std::fprintf(stderr, "callouthost: %.*s\n", static_cast<int>(text.size()), text.data());
+      std::fflush(stderr);
+    });
+  }
   ChainLoad load = load_callout_chain(names, trap_, on_attempt);
   if (client_gone) {
     std::fprintf(stderr, "callouthost: the client stopped following the load; exiting\n");

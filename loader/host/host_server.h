@@ -27,6 +27,13 @@ class HostServer {
              const NoAccessRegion& no_access)
       : channel_(std::move(channel)), pipes_(pipes), trap_(trap), calls_(trap, clock, no_access) {}
 
+  // --wait-for-debugger: wait for a debugger before loading the chain;
+  // --break-always: a flagged hook call stops even without one.
+  void debugging(bool wait_for_debugger, bool break_always) {
+    wait_for_debugger_ = wait_for_debugger;
+    calls_.break_always(break_always);
+  }
+
   // Serves requests until STOP or until the client is gone; the exit status.
   // A hook that faults ends the process from here (kFaultExitStatus).
   int run();
@@ -51,6 +58,7 @@ class HostServer {
   std::optional<LoadedCallout> callout_;
   bool load_tried_ = false;
   std::uint32_t seen_ = 0;  // the last call sequence answered
+  bool wait_for_debugger_ = false;
 };
 
 }  // namespace calloutemu::loader::host

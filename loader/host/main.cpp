@@ -22,7 +22,7 @@ using namespace calloutemu::loader;
 using namespace calloutemu::loader::host;
 
 constexpr char kUsage[] =
-    "usage: callouthost --channel PATH\n"
+    "usage: callouthost --channel PATH [--wait-for-debugger] [--break-always]\n"
     "       callouthost --version | --help\n"
     "\n"
     "The callout host of calloutemu: calloutemu starts it and drives it over the\n"
@@ -39,7 +39,7 @@ int fail(const std::string& message) {
   return kUsageExitStatus;
 }
 
-int serve(const std::string& channel_path) {
+int serve(const std::string& channel_path, bool wait_for_debugger, bool break_always) {
   // Before anything a callout could write to.
   auto pipes = HostPipes::take();
   if (!pipes) {
@@ -59,6 +59,7 @@ int serve(const std::string& channel_path) {
   FaultTrap trap;
   const HookClock clock = HookClock::calibrated();
   HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access);
+  server.debugging(wait_for_debugger, break_always);
   const int status = server.run();
   // Nothing of the callout's may run after its unload (atexit handlers it
   // left): what it printed is flushed, and the process ends here.
@@ -71,6 +72,8 @@ int serve(const std::string& channel_path) {
 int main(int argc, char** argv) {
   const std::vector<std::string> arguments = host_arguments(argc, argv);
   std::optional<std::string> channel;
+  bool wait_for_debugger = false;
+  bool break_always = false;
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (argument == "--version") {
@@ -81,6 +84,14 @@ int main(int argc, char** argv) {
     if (argument == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
+    }
+    if (argument == "--wait-for-debugger") {
+      wait_for_debugger = true;
+      continue;
+    }
+    if (argument == "--break-always") {
+      break_always = true;
+      continue;
     }
     if (argument == "--channel") {
       if (i + 1 >= arguments.size() || arguments[i + 1].empty()) {
@@ -94,5 +105,5 @@ int main(int argc, char** argv) {
   if (!channel) {
     return usage_error("--channel PATH is required");
   }
-  return serve(*channel);
+  return serve(*channel, wait_for_debugger, break_always);
 }

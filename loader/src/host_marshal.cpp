@@ -71,7 +71,7 @@ bool HookMarshal::write_request(WireWriter& out, HookArgs& call) {
       (call.starts_packet ? kStartsPacket : 0) | (call.packet_ref ? kHasPacketRef : 0) |
       (call.size_ref ? kHasSizeRef : 0) | (call.context_ref ? kHasContextRef : 0) |
       (call.process_ref ? kHasProcessRef : 0) | (call.options ? kHasOptions : 0) |
-      (call.hw_address ? kHasHwAddress : 0));
+      (call.hw_address ? kHasHwAddress : 0) | (call.break_before ? kBreakBefore : 0));
   const std::size_t ended = std::min<std::size_t>(ended_.size(), kMaxEndedPerRequest);
   head.ended = {reinterpret_cast<const std::uint8_t*>(ended_.data()),
                 ended * sizeof(std::uint64_t)};

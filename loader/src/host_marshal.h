@@ -36,6 +36,7 @@ struct HookArgs {
   DHCP_SERVER_OPTIONS* options = nullptr;
   BYTE* hw_address = nullptr;  // DeleteClient
   ULONG hw_length = 0;
+  bool break_before = false;  // the host stops in a debugger before the call
 };
 
 class HookMarshal {

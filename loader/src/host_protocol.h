@@ -84,6 +84,7 @@ inline constexpr std::uint8_t kHasContextRef = 0x08;  // NewPkt's void** is not 
 inline constexpr std::uint8_t kHasProcessRef = 0x10;  // NewPkt's BOOL* is not NULL
 inline constexpr std::uint8_t kHasOptions = 0x20;     // DHCP_SERVER_OPTIONS* is not NULL
 inline constexpr std::uint8_t kHasHwAddress = 0x40;   // DeleteClient's BYTE* is not NULL
+inline constexpr std::uint8_t kBreakBefore = 0x80;    // stop in a debugger before the call
 
 inline constexpr std::size_t kHookArguments = 5;
 inline constexpr std::uint32_t kMaxEndedPerRequest = 1024;

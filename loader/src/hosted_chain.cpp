@@ -106,6 +106,7 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   CalloutHooks& hooks() override { return *this; }
   ControlCall stop_and_unload() override;
   std::size_t restarts() const override { return restarts_; }
+  void break_before_next_call() override { break_next_ = true; }
 
   // CalloutHooks
   bool has(Hook hook) const override { return hooks_[static_cast<std::size_t>(hook)]; }
@@ -153,6 +154,7 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   bool loaded_ = false;
   std::array<bool, kHookCount> hooks_{};
   std::size_t restarts_ = 0;
+  bool break_next_ = false;
   // Why no host serves calls (a restart failed, the chain was stopped).
   std::optional<std::string> unavailable_;
 };
@@ -243,6 +245,7 @@ HookCall HostedChainImpl::run(HookArgs& call) {
     return result;
   }
   auto request = host_->begin(Request::hook);
+  call.break_before = std::exchange(break_next_, false);
   if (!marshal_.write_request(request, call)) {
     HookCall result;
     result.called = true;

@@ -53,8 +53,7 @@ TEST_F(DebuggerTest, GdbStopsInsideCalloutemuJustBeforeTheThirdNewPkt) {
   }
   const auto result = under_gdb(replay({"--break-before", "NewPkt@3"}));
   EXPECT_THAT(result.out + result.err, HasSubstr("SIGTRAP"));
-  EXPECT_THAT(result.out, HasSubstr("calloutemu::emulator::stop_before_hook"));
-  EXPECT_THAT(result.out, HasSubstr("request=3"));
+  EXPECT_THAT(result.out, HasSubstr("calloutemu::loader::stop_before_hook"));
   EXPECT_THAT(result.out, HasSubstr("calloutemu::server::ServerCore::receive"));
   EXPECT_THAT(result.err, HasSubstr("stopping in the debugger before NewPkt of request 3"));
   // gdb ended the program at the break point: two requests went through.
@@ -89,6 +88,13 @@ TEST_F(DebuggerTest, ControlBreaksBeforePauseAtItsRequest) {
   EXPECT_EQ(calls_of("Control"), 1u);  // START only: PAUSE was next
 }
 
+TEST_F(DebuggerTest, ControlAtZeroBreaksBeforeStart) {
+  const auto result = run(replay({"--break-before", "Control@0", "--break-always"}));
+  EXPECT_EQ(result.exit_code, kKilledBySigtrap) << result.err;
+  EXPECT_EQ(calls_of("Entry"), 1u);
+  EXPECT_EQ(calls_of("Control"), 0u);
+}
+
 TEST_F(DebuggerTest, WaitForDebuggerWaitsUntilOneAttaches) {
   std::string command = "timeout 2 '" + program_path().string() + "' --wait-for-debugger";
   for (const auto& arg : replay()) {
@@ -108,6 +114,43 @@ TEST_F(DebuggerTest, WaitForDebuggerWaitsUntilOneAttaches) {
   const auto attached = under_gdb(args);
   EXPECT_THAT(attached.out, HasSubstr("exited normally"));
   EXPECT_THAT(attached.err, HasSubstr("a debugger is attached: going on"));
+}
+
+// With a callout host the stop happens in the host, just before it calls the
+// hook: without a debugger, --break-always ends the host by SIGTRAP there,
+// which the run reports as that call's crash and goes on in a new host.
+TEST_F(DebuggerTest, TheCalloutHostStopsBeforeTheFlaggedCall) {
+  const auto result =
+      run(replay({"--host", "process", "--break-before", "NewPkt@3", "--break-always"}));
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 3 (frame 5 of dhclient_dnsmasq.pcap): NewPkt"));
+  EXPECT_THAT(result.err, HasSubstr("killed by signal 5"));
+  // Requests 1 and 2 reached the callout, request 3's NewPkt did not; the
+  // new host took requests 4 and 5.
+  EXPECT_EQ(calls_of("NewPkt"), 4u);
+  EXPECT_EQ(calls_of("Entry"), 2u);
+}
+
+TEST_F(DebuggerTest, TheCalloutHostRunsOnWithoutADebugger) {
+  const auto result = run(replay({"--host", "process", "--break-before", "NewPkt@3"}));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(calls_of("NewPkt"), 5u);
+}
+
+TEST_F(DebuggerTest, TheCalloutHostWaitsForTheDebugger) {
+  std::string command =
+      "timeout 3 '" + program_path().string() + "' --host process --wait-for-debugger";
+  for (const auto& arg : replay()) {
+    command += " '" + arg + "'";
+  }
+  const auto waited = run_program({"/bin/sh", "-c", command + "; echo status $?"},
+                                  RunOptions{dir_.path(), {{"CALLOUT_RECORD", record_.string()}}});
+  EXPECT_THAT(waited.out, HasSubstr("status 124"));
+  EXPECT_THAT(waited.err, HasSubstr("callouthost: process "));
+  EXPECT_THAT(waited.err, HasSubstr("waits for a debugger to attach (gdb -p "));
+  EXPECT_THAT(waited.err,
+              Not(HasSubstr("calloutemu: info: process")));  // calloutemu itself goes on
+  EXPECT_EQ(calls_of("Entry"), 0u);                          // the host waits before loading
 }
 
 TEST_F(DebuggerTest, BadBreakPointsAreUsageErrors) {

@@ -88,6 +88,11 @@ class HostedChain {
 
   // Hosts started again after a crash, so far.
   virtual std::size_t restarts() const = 0;
+
+  // The next hook call stops in a debugger in the host just before the
+  // hook runs, when one is attached to the host (or the host was started
+  // with --break-always).
+  virtual void break_before_next_call() = 0;
 };
 
 }  // namespace calloutemu::loader

@@ -1,19 +1,20 @@
-#include "debugger_platform.h"
+#include "calloutemu/loader/debugger.h"
 
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
-namespace calloutemu::emulator {
+namespace calloutemu::loader {
 
 bool debugger_attached() {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("TracerPid:", 0) == 0) {
-      return std::stol(line.substr(10)) != 0;
+      return std::strtol(line.c_str() + 10, nullptr, 10) != 0;
     }
   }
   return false;
@@ -27,8 +28,8 @@ std::uint64_t own_process_id() {
   return static_cast<std::uint64_t>(getpid());
 }
 
-const char* attach_hint() {
-  return "gdb -p";
+std::string attach_command() {
+  return "gdb -p " + std::to_string(own_process_id());
 }
 
-}  // namespace calloutemu::emulator
+}  // namespace calloutemu::loader
