@@ -16,6 +16,7 @@
 #include "debugger.h"
 #include "replay_outputs.h"
 #include "replay_report.h"
+#include "serialized_hooks.h"
 
 namespace calloutemu::emulator {
 namespace {
@@ -32,6 +33,7 @@ server::ServerSettings server_settings(const Options& options) {
   settings.pause_at = replay.pause_at;
   settings.continue_at = replay.continue_at;
   settings.deletes = replay.deletes;
+  settings.workers = options.diagnostics.workers;
   return settings;
 }
 
@@ -143,7 +145,10 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   std::unique_ptr<loader::CalloutHooks> own_hooks;
   loader::CalloutHooks* hooks = nullptr;
   const auto clock = loader::HookClock::calibrated();
-  if (start.session.hosted) {
+  if (start.session.hosted && options.diagnostics.workers > 1) {
+    own_hooks = std::make_unique<SerializedHooks>(start.session.hosted->hooks());
+    hooks = own_hooks.get();
+  } else if (start.session.hosted) {
     hooks = &start.session.hosted->hooks();
   } else if (start.session.callout) {
     own_hooks =
@@ -167,7 +172,10 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   const std::uint64_t capture_bytes = captures->bytes_total();
   auto drain = [&] {
     while (auto ready = feed.front()) {
-      report.set_current(*ready->request);
+      if (options.diagnostics.workers == 1) {
+        // With workers the request is reported after it is popped.
+        report.set_current(*ready->request);
+      }
       dhcp.process(*ready->request, ready->reply);
       feed.pop();
       progress.update_lazily(

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,48 @@ class ReplayTest : public ::testing::Test {
       }
     }
     return groups;
+  }
+
+  // One replay with --workers N and --trace: the trace without durations,
+  // and the recorder's records per packet (by PktContext, in call order) with
+  // addresses left out; Control and DeleteClient apart.
+  struct WorkersRun {
+    int exit_code = -1;
+    std::string err;
+    std::string trace;
+    std::map<std::string, std::vector<std::string>> packets;
+    std::vector<std::string> between_packets;
+  };
+  WorkersRun run_workers(std::vector<std::string> args, unsigned workers) {
+    std::filesystem::remove(record_);
+    const auto trace = dir_ / "workers-trace.jsonl";
+    args.insert(args.end(), {"--workers", std::to_string(workers), "--trace", trace.string()});
+    const auto result = run(args);
+    WorkersRun out;
+    out.exit_code = result.exit_code;
+    out.err = result.err;
+    std::istringstream lines(read_text_file(trace));
+    for (std::string line; std::getline(lines, line);) {
+      if (const auto at = line.find("\"duration_us\":"); at != std::string::npos) {
+        line.erase(at, line.find_first_of(",}", at) - at);
+      }
+      out.trace += line + "\n";
+    }
+    for (auto record : records()) {
+      // Addresses (Reserved, CalloutTbl, ...) differ from run to run.
+      for (auto it = record.begin(); it != record.end();) {
+        const bool address = it.key() != "PktContext" && it->is_string() &&
+                             it->template get<std::string>().starts_with("0x");
+        it = address ? record.erase(it) : std::next(it);
+      }
+      const std::string hook = record["hook"];
+      if (hook == "Control" || hook == "DeleteClient" || !record.contains("PktContext")) {
+        out.between_packets.push_back(record.dump());
+      } else {
+        out.packets[record["PktContext"].dump()].push_back(record.dump());
+      }
+    }
+    return out;
   }
 
   std::filesystem::path write_file(const std::string& name, const std::string& text) {

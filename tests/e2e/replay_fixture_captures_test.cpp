@@ -62,6 +62,46 @@ TEST_P(FixtureCaptureTest, GetsTheExpectedHookSequenceFromThePeDllUnderWine) {
   expect_hook_sequence(windows_callout_path("recorder"), {"--host", "wine"});
 }
 
+// --workers 4 runs the worker stage of several requests at once: the trace
+// and what the callout saw of each packet are still those of one worker.
+TEST_P(FixtureCaptureTest, GetsTheSameTraceAndRecordsWithFourWorkers) {
+  const auto& c = GetParam();
+  std::vector<std::string> args = {
+      "--dlls", callout_path("recorder").string(), "--pcap",
+      fixture_source_path(std::string("captures/") + c.capture).string()};
+  args.insert(args.end(), c.options.begin(), c.options.end());
+  const auto one = run_workers(args, 1);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_FALSE(one.packets.empty());
+  const auto four = run_workers(args, 4);
+  ASSERT_EQ(four.exit_code, 0) << four.err;
+  EXPECT_EQ(four.trace, one.trace);
+  EXPECT_EQ(four.packets, one.packets);
+  EXPECT_EQ(four.between_packets, one.between_packets);
+}
+
+// A callout host answers one call at a time: the worker threads take turns.
+class WorkersWithAHost : public ReplayTest {};
+
+TEST_F(WorkersWithAHost, GiveTheTraceAndRecordsOfOneWorker) {
+  std::vector<std::string> args = {"--dlls",   callout_path("recorder").string(),
+                                   "--host",   "process",
+                                   "--config", config("lab.conf")};
+  for (const char* capture : {"generated/every_type.pcap", "generated/with_replies.pcap",
+                              "generated/duplicate.pcap", "real/dhclient_dnsmasq.pcap"}) {
+    args.push_back("--pcap");
+    args.push_back(fixture_source_path(std::string("captures/") + capture).string());
+  }
+  const auto one = run_workers(args, 1);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_FALSE(one.packets.empty());
+  const auto four = run_workers(args, 4);
+  ASSERT_EQ(four.exit_code, 0) << four.err;
+  EXPECT_EQ(four.trace, one.trace);
+  EXPECT_EQ(four.packets, one.packets);
+  EXPECT_EQ(four.between_packets, one.between_packets);
+}
+
 void FixtureCaptureTest::expect_hook_sequence(const std::filesystem::path& recorder,
                                               const std::vector<std::string>& host_args) {
   const auto& c = GetParam();

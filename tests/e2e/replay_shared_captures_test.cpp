@@ -143,6 +143,25 @@ TEST_F(SharedCaptureTest, TheDiscoverFloodIsCountedRequestByRequest) {
   }
 }
 
+// Issue 6's check for --workers: the 10k flood, decided by the model (every
+// DISCOVER offered an address) and by the capture.
+TEST_F(SharedCaptureTest, TheDiscoverFloodWithFourWorkersGivesTheTraceOfOne) {
+  for (const std::vector<std::string>& decisions :
+       {std::vector<std::string>{"--scope", "192.168.0.0/16"},
+        std::vector<std::string>{"--decisions", "capture"}}) {
+    std::vector<std::string> args = {"--dlls", callout_path("recorder").string(), "--pcap",
+                                     capture("suricata-discover-flood-10k.pcap"), "-q"};
+    args.insert(args.end(), decisions.begin(), decisions.end());
+    const auto one = run_workers(args, 1);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    ASSERT_EQ(one.packets.size(), 10000u);
+    const auto four = run_workers(args, 4);
+    ASSERT_EQ(four.exit_code, 0) << four.err;
+    EXPECT_TRUE(four.trace == one.trace) << "the traces differ";
+    EXPECT_TRUE(four.packets == one.packets) << "the recorder's records differ";
+  }
+}
+
 TEST_F(SharedCaptureTest, AMacFilterDenyGetsNewPktThenASingleProcessed) {
   // chain -> [recorder, macfilter]: the recorder sees what the server calls.
   write_file("deny.txt", "MAC_ACTION = {DENY}\n000b8201fc42\n");

@@ -25,8 +25,9 @@ void ServerCore::decide_by_capture(Packet& packet, const dhcp::MessageView& view
       return;
     }
     const std::uint32_t lease = reply->lease_time.value_or(scopes::kInfiniteLease);
-    address_offer(packet, DHCP_GIVE_ADDRESS_OLD, DHCP_CLIENT_BOOTP, reply->yiaddr, lease);
+    // The lease first: the model is another request's once AddressOffer is called.
     captured_.bind(options.client_id, {reply->yiaddr, lease_end(lease), true});
+    address_offer(packet, DHCP_GIVE_ADDRESS_OLD, DHCP_CLIENT_BOOTP, reply->yiaddr, lease);
     send_captured(packet, *reply);
     return;
   }
@@ -76,9 +77,9 @@ void ServerCore::decide_by_capture(Packet& packet, const dhcp::MessageView& view
         // The client moves to another address: its old lease is deleted.
         delete_client(held->address, options.client_id, held->bootp);
       }
+      captured_.bind(options.client_id, {reply->yiaddr, lease_end(lease), false});
       address_offer(packet, old ? DHCP_GIVE_ADDRESS_OLD : DHCP_GIVE_ADDRESS_NEW, DHCP_CLIENT_DHCP,
                     reply->yiaddr, lease);
-      captured_.bind(options.client_id, {reply->yiaddr, lease_end(lease), false});
       send_captured(packet, *reply);
       return;
     }

@@ -90,10 +90,11 @@ void ServerCore::model_discover(Packet& packet, const dhcp::MessageView& view, R
   }
   delete_moved_lease(options, *address);
   if (bootp) {
-    address_offer(packet, DHCP_GIVE_ADDRESS_OLD, DHCP_CLIENT_BOOTP, *address,
-                  scope.bootp_lease_time);
+    // The lease first: the model is another request's once AddressOffer is called.
     leases_.bind(*scope_index, *address, options.identity(), scopes::ClientType::bootp,
                  scope.bootp_lease_time, now);
+    address_offer(packet, DHCP_GIVE_ADDRESS_OLD, DHCP_CLIENT_BOOTP, *address,
+                  scope.bootp_lease_time);
     build_and_send(packet, view, replies_.bootp(*scope_index, packet.interface_address, *address));
     return;
   }
@@ -154,10 +155,10 @@ void ServerCore::model_ack(Packet& packet, const dhcp::MessageView& view,
   const bool old =
       lease != nullptr && lease->state == scopes::LeaseState::bound && lease->address == address;
   delete_moved_lease(options, address);
-  address_offer(packet, old ? DHCP_GIVE_ADDRESS_OLD : DHCP_GIVE_ADDRESS_NEW, DHCP_CLIENT_DHCP,
-                address, scope.lease_time);
   leases_.bind(scope_index, address, options.identity(), scopes::ClientType::dhcp, scope.lease_time,
                packet.request->origin.time);
+  address_offer(packet, old ? DHCP_GIVE_ADDRESS_OLD : DHCP_GIVE_ADDRESS_NEW, DHCP_CLIENT_DHCP,
+                address, scope.lease_time);
   build_and_send(packet, view,
                  replies_.address(scope_index, packet.interface_address, MessageType::ack, address,
                                   scope.lease_time));

@@ -55,16 +55,16 @@ bool PacketSlot::settle_tail(std::size_t high_water) {
   return intact;
 }
 
-PacketSlots::PacketSlots() {
-  slots_.reserve(kCount);
-  for (std::size_t i = 0; i < kCount; ++i) {
+PacketSlots::PacketSlots(std::size_t count) {
+  slots_.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
     slots_.push_back(std::make_unique<PacketSlot>());
   }
 }
 
 PacketSlot& PacketSlots::take() {
   PacketSlot& slot = *slots_[next_];
-  next_ = (next_ + 1) % kCount;
+  next_ = (next_ + 1) % slots_.size();
   return slot;
 }
 

@@ -43,8 +43,11 @@ struct PacketSlot {
 class PacketSlots {
  public:
   static constexpr std::size_t kCount = 4;
-  PacketSlots();
+  explicit PacketSlots(std::size_t count = kCount);
   PacketSlot& take();
+  // With --workers: request i of the run has slot i % size(), held until it is done.
+  PacketSlot& at(std::size_t index) { return *slots_[index]; }
+  std::size_t size() const { return slots_.size(); }
 
  private:
   std::vector<std::unique_ptr<PacketSlot>> slots_;
@@ -57,6 +60,7 @@ class PacketSlots {
 // buffer is left to the checked mode's guard pages.
 class HandedBuffer {
  public:
+  HandedBuffer() = default;
   HandedBuffer(BYTE* own, DWORD size) : own_(own), packet_(own), size_(size), high_water_(size) {
     arm();
   }
@@ -83,9 +87,9 @@ class HandedBuffer {
   void arm();
   bool canary_intact() const;
 
-  BYTE* own_;
-  BYTE* packet_;
-  DWORD size_;
+  BYTE* own_ = nullptr;
+  BYTE* packet_ = nullptr;
+  DWORD size_ = 0;
   BYTE* before_packet_ = nullptr;
   DWORD before_size_ = 0;
   std::size_t canary_at_ = 0;

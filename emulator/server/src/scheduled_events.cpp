@@ -97,23 +97,23 @@ void ServerCore::control(DWORD code) {
   record(loader::Hook::control, code, hooks_.control(code), detailed_ ? &arguments_ : nullptr);
 }
 
-void ServerCore::finish(std::uint64_t requests_seen) {
+void ServerModel::finish(std::uint64_t requests_seen, ServerObserver& observer) const {
   auto never = [&](const std::string& what) {
-    observer_.note(what + " never happened: the replay had " + std::to_string(requests_seen) +
-                   " request" + (requests_seen == 1 ? "" : "s"));
+    observer.note(what + " never happened: the replay had " + std::to_string(requests_seen) +
+                  " request" + (requests_seen == 1 ? "" : "s"));
   };
-  for (const auto& [number, code] : controls_) {
+  for (const auto& [number, code] : controls) {
     if (number > requests_seen) {
       never(std::string(code == DHCP_CONTROL_PAUSE ? "--pause-at " : "--continue-at ") +
             std::to_string(number));
     }
   }
-  for (const auto& [number, order] : deletes_) {
+  for (const auto& [number, order] : deletes) {
     if (number > requests_seen) {
       never("--delete-client " + format_mac(order.mac) + "@" + std::to_string(number));
     }
   }
-  for (const auto& [number, code] : injections_) {
+  for (const auto& [number, code] : injections) {
     if (number > requests_seen) {
       never("--inject " + std::string(loader::drop_code_name(code)) + "@" + std::to_string(number));
     }

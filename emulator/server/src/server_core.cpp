@@ -35,56 +35,92 @@ std::uint32_t byte_swap(std::uint32_t value) {
 
 }  // namespace
 
-ServerCore::ServerCore(ServerSettings settings, loader::CalloutHooks& hooks,
-                       ServerObserver& observer)
-    : settings_(std::move(settings)),
-      hooks_(hooks),
-      observer_(observer),
-      leases_(settings_.config),
-      duplicates_(settings_.duplicate_window),
-      replies_(settings_.config.scopes) {
-  detailed_ = observer_.wants_arguments();
-  for (const auto& scope : settings_.config.scopes) {
-    own_servers_.insert(scope.server_address);
+ServerModel::ServerModel(ServerSettings settings_in, loader::CalloutHooks& hooks_in,
+                         bool detailed_in, std::size_t slot_count)
+    : settings(std::move(settings_in)),
+      hooks(hooks_in),
+      detailed(detailed_in),
+      leases(settings.config),
+      duplicates(settings.duplicate_window),
+      slots(slot_count) {
+  for (const auto& scope : settings.config.scopes) {
+    own_servers.insert(scope.server_address);
   }
-  for (const auto& injection : settings_.injections) {
-    injections_.emplace(injection.request, injection.code);
+  for (const auto& injection : settings.injections) {
+    injections.emplace(injection.request, injection.code);
   }
-  for (auto number : settings_.pause_at) {
-    controls_.emplace(number, DHCP_CONTROL_PAUSE);
+  for (auto number : settings.pause_at) {
+    controls.emplace(number, DHCP_CONTROL_PAUSE);
   }
-  for (auto number : settings_.continue_at) {
-    controls_.emplace(number, DHCP_CONTROL_CONTINUE);
+  for (auto number : settings.continue_at) {
+    controls.emplace(number, DHCP_CONTROL_CONTINUE);
   }
-  for (const auto& order : settings_.deletes) {
-    deletes_.emplace(order.request, order);
+  for (const auto& order : settings.deletes) {
+    deletes.emplace(order.request, order);
   }
 }
 
-void ServerCore::observe_reply(const CapturedReply& reply) {
+void ServerModel::observe_reply(const CapturedReply& reply) {
   const auto address = reply.server_address();
   if (address != 0) {
-    own_servers_.insert(address);
-    last_captured_server_ = address;
+    own_servers.insert(address);
+    last_captured_server = address;
   }
 }
+
+void Turnstile::await(std::uint64_t ticket) {
+  std::unique_lock lock(lock_);
+  turned_.wait(lock, [&] { return turn_ == ticket; });
+}
+
+void Turnstile::pass(std::uint64_t ticket) {
+  {
+    std::lock_guard lock(lock_);
+    turn_ = ticket + 1;
+  }
+  turned_.notify_all();
+}
+
+ServerCore::ServerCore(ServerModel& model, ServerObserver& observer, PacketSlot* own_slot)
+    : model_(model),
+      settings_(model.settings),
+      hooks_(model.hooks),
+      observer_(observer),
+      leases_(model.leases),
+      captured_(model.captured),
+      duplicates_(model.duplicates),
+      own_servers_(model.own_servers),
+      last_captured_server_(model.last_captured_server),
+      injections_(model.injections),
+      controls_(model.controls),
+      deletes_(model.deletes),
+      paused_(model.paused),
+      said_no_subnets_(model.said_no_subnets),
+      own_slot_(own_slot),
+      replies_(model.settings.config.scopes),
+      detailed_(model.detailed) {}
 
 // --- one request -----------------------------------------------------------
 
-void ServerCore::process(const Request& request, const CapturedReply* reply) {
+void ServerCore::receive_stage(const Request& request, const CapturedReply* reply) {
   current_request_ = request.number;
   current_origin_ = &request.origin;
+  reply_ = reply;
   // Faults in what is scheduled before the request count with it.
   outcome_.reset(request);
   run_scheduled(request);
+  packet_ = receive(request, reply);
+}
 
-  Packet packet = receive(request, reply);
+void ServerCore::worker_stage() {
+  Packet& packet = packet_;
   if (!packet.process_it) {
     outcome_.dropped_by_callout = true;
     drop(packet, DHCP_DROP_PROCESSED);
-  } else if (worker_checks(packet, reply)) {
+  } else if (worker_checks(packet, reply_)) {
     drop(packet, DHCP_DROP_PROCESSED);
   }
+  pass_turn();
   if (!packet.slot->settle_tail(packet.buffer.high_water()) && outcome_.findings.empty()) {
     finding(
         "a hook wrote past PacketSize in the receive buffer, more than 256 bytes past it "
@@ -95,7 +131,7 @@ void ServerCore::process(const Request& request, const CapturedReply* reply) {
 }
 
 Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
-  PacketSlot& slot = slots_.take();
+  PacketSlot& slot = own_slot_ != nullptr ? *own_slot_ : model_.slots.take();
   std::size_t length = request.payload.size();
   if (length > slot.receive.size()) {
     // recv() into the 4096-byte buffer would cut it the same way.
@@ -350,6 +386,7 @@ void ServerCore::finding(std::string text) {
 }
 
 void ServerCore::drop(Packet& packet, DWORD code) {
+  pass_turn();
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::pkt_drop, packet);
@@ -383,6 +420,7 @@ void ServerCore::address_del(Packet& packet, DWORD code, std::uint32_t address) 
 
 void ServerCore::address_offer(Packet& packet, DWORD code, DWORD address_type,
                                std::uint32_t address, std::uint32_t lease_time) {
+  pass_turn();
   packet.buffer.before_hook();
   snapshot(packet.buffer);
   const DWORD ip_address = ip_for(Hook::address_offer, packet);
@@ -401,6 +439,7 @@ void ServerCore::address_offer(Packet& packet, DWORD code, DWORD address_type,
 }
 
 void ServerCore::send(Packet& packet, std::size_t size, std::optional<dhcp::MessageType> type) {
+  pass_turn();
   HandedBuffer response(packet.slot->send.data(), static_cast<DWORD>(size));
   response.before_hook();
   snapshot(response);

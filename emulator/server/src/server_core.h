@@ -1,8 +1,10 @@
 // The server model's state and the steps of a request (spec §3-§5).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,18 +49,88 @@ struct ReadOptions {
   scopes::ClientIdentity identity() const { return {client_id, chaddr}; }
 };
 
-class ServerCore {
- public:
-  ServerCore(ServerSettings settings, loader::CalloutHooks& hooks, ServerObserver& observer);
+// What every request shares: the model's state, changed only in request order.
+struct ServerModel {
+  // `slot_count` packet slots: 4 when one request is in flight at a time.
+  ServerModel(ServerSettings settings, loader::CalloutHooks& hooks, bool detailed,
+              std::size_t slot_count = PacketSlots::kCount);
 
-  void process(const Request& request, const CapturedReply* reply);
-  void finish(std::uint64_t requests_seen);
   // A reply the captured server sent: its address is one of "ours" for
   // WRONG_SERVER, and the interface address when no scope is configured.
   void observe_reply(const CapturedReply& reply);
-  std::size_t lease_count() const { return leases_.size() + captured_.size(); }
+  // After the last request: notes for scripted events that never happened.
+  void finish(std::uint64_t requests_seen, ServerObserver& observer) const;
+  std::size_t lease_count() const { return leases.size() + captured.size(); }
+
+  ServerSettings settings;
+  loader::CalloutHooks& hooks;
+  bool detailed = false;  // the observer wants HookArguments
+  // Set when hooks run on several threads: ServerSettings::before_hook is
+  // then called under this lock, one call at a time.
+  bool serialize_before_hook = false;
+  std::mutex before_hook_lock;
+  scopes::LeaseDatabase leases;
+  CapturedLeases captured;
+  DuplicateDetector duplicates;
+  PacketSlots slots;
+  std::unordered_set<std::uint32_t> own_servers;  // scopes' addresses and captured servers'
+  std::uint32_t last_captured_server = 0;
+
+  // By request number; equal keys keep the order they were given in.
+  std::multimap<std::uint64_t, DWORD> injections;
+  std::multimap<std::uint64_t, DWORD> controls;  // PAUSE / CONTINUE
+  std::multimap<std::uint64_t, AdminDelete> deletes;
+
+  bool paused = false;
+  bool said_no_subnets = false;
+};
+
+// Hands the model from one request to the next in request order, while the
+// hooks of a request that has taken its decisions run on (--workers).
+class Turnstile {
+ public:
+  // Blocks until every earlier ticket has passed.
+  void await(std::uint64_t ticket);
+  void pass(std::uint64_t ticket);
 
  private:
+  std::mutex lock_;
+  std::condition_variable turned_;
+  std::uint64_t turn_ = 1;
+};
+
+// The steps of one request at a time over a shared ServerModel. With
+// --workers, one ServerCore per request in flight: everything here but the
+// model is that request's own.
+class ServerCore {
+ public:
+  // `own_slot`: the packet slot of every request this core handles; nullptr:
+  // the model's slots in turn.
+  ServerCore(ServerModel& model, ServerObserver& observer, PacketSlot* own_slot = nullptr);
+
+  void process(const Request& request, const CapturedReply* reply) {
+    receive_stage(request, reply);
+    worker_stage();
+  }
+  // What is scheduled before the request, and NewPkt.
+  void receive_stage(const Request& request, const CapturedReply* reply);
+  // The rest of the request (spec §3 from step 2).
+  void worker_stage();
+  // The request holds the model until it passes `ticket` (after its last
+  // model step: before its AddressOffer, PktSend or any PktDrop).
+  void hold(Turnstile& turnstile, std::uint64_t ticket) {
+    turnstile_ = &turnstile;
+    ticket_ = ticket;
+  }
+
+ private:
+  void pass_turn() {
+    if (turnstile_ != nullptr) {
+      turnstile_->pass(ticket_);
+      turnstile_ = nullptr;
+    }
+  }
+
   // Before a request: expiry, --delete-client, PAUSE / CONTINUE.
   void run_scheduled(const Request& request);
   void expire_leases(std::chrono::nanoseconds now);
@@ -104,7 +176,12 @@ class ServerCore {
   DWORD ip_for(loader::Hook hook, const Packet& packet) const;
   void before_call(loader::Hook hook) const {
     if (settings_.before_hook) {
-      settings_.before_hook(hook, current_request_);
+      if (model_.serialize_before_hook) {
+        std::lock_guard lock(model_.before_hook_lock);
+        settings_.before_hook(hook, current_request_);
+      } else {
+        settings_.before_hook(hook, current_request_);
+      }
     }
   }
   void record(loader::Hook hook, DWORD code, const loader::HookCall& call,
@@ -128,24 +205,29 @@ class ServerCore {
 
   bool injected(DWORD code) const;
 
-  ServerSettings settings_;
+  // The model, under the names the steps use.
+  ServerModel& model_;
+  const ServerSettings& settings_;
   loader::CalloutHooks& hooks_;
   ServerObserver& observer_;
-  scopes::LeaseDatabase leases_;
-  CapturedLeases captured_;
-  DuplicateDetector duplicates_;
-  PacketSlots slots_;
+  scopes::LeaseDatabase& leases_;
+  CapturedLeases& captured_;
+  DuplicateDetector& duplicates_;
+  const std::unordered_set<std::uint32_t>& own_servers_;
+  const std::uint32_t& last_captured_server_;
+  const std::multimap<std::uint64_t, DWORD>& injections_;
+  const std::multimap<std::uint64_t, DWORD>& controls_;
+  const std::multimap<std::uint64_t, AdminDelete>& deletes_;
+  bool& paused_;
+  bool& said_no_subnets_;
+
+  // This request's own.
+  PacketSlot* own_slot_ = nullptr;
   ReplySpecs replies_;
-  std::unordered_set<std::uint32_t> own_servers_;  // scopes' addresses and captured servers'
-  std::uint32_t last_captured_server_ = 0;
-
-  // By request number; equal keys keep the order they were given in.
-  std::multimap<std::uint64_t, DWORD> injections_;
-  std::multimap<std::uint64_t, DWORD> controls_;  // PAUSE / CONTINUE
-  std::multimap<std::uint64_t, AdminDelete> deletes_;
-
-  bool paused_ = false;
-  bool said_no_subnets_ = false;
+  Turnstile* turnstile_ = nullptr;
+  std::uint64_t ticket_ = 0;
+  Packet packet_;
+  const CapturedReply* reply_ = nullptr;
   std::uint64_t current_request_ = 0;
   RequestOutcome outcome_;
   DHCP_SERVER_OPTIONS options_{};

@@ -31,7 +31,18 @@ class DhcpServer {
   // requests it answers are processed).
   void observe_reply(const CapturedReply& reply);
 
-  // After the last request: notes for scripted events that never happened.
+  // With --workers (ServerSettings::workers over 1), process() returns once
+  // the request's NewPkt has run, and the worker stage goes on in a thread;
+  // the observer hears of each request in request order, from one thread at
+  // a time. drain() waits until every request handed over is done and
+  // reported (nothing to wait for with one worker).
+  void drain();
+  // Requests handed over from now on are ignored (a fault ends the run);
+  // those in flight finish. Callable from any thread, observers included.
+  void stop_taking_requests();
+
+  // After the last request (drains first): notes for scripted events that
+  // never happened.
   void finish(std::uint64_t requests_seen);
 
   std::size_t lease_count() const;

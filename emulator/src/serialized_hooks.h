@@ -1,0 +1,42 @@
+// A chain that runs one hook at a time, whichever thread calls: a callout
+// host answers one call at a time, so with --workers and a host the worker
+// threads take turns.
+#pragma once
+
+#include <mutex>
+#include <optional>
+
+#include "calloutemu/loader/callout_hooks.h"
+
+namespace calloutemu::emulator {
+
+class SerializedHooks final : public loader::CalloutHooks {
+ public:
+  explicit SerializedHooks(loader::CalloutHooks& hooks) : hooks_(hooks) {}
+
+  bool has(loader::Hook hook) const override;
+  loader::HookCall control(DWORD code) override;
+  loader::HookCall new_pkt(BYTE** packet, DWORD* size, DWORD ip_address, void* reserved,
+                           void** context, BOOL* process_it) override;
+  loader::HookCall pkt_drop(BYTE** packet, DWORD* size, DWORD code, DWORD ip_address,
+                            void* reserved, void* context) override;
+  loader::HookCall pkt_send(BYTE** packet, DWORD* size, DWORD code, DWORD ip_address,
+                            void* reserved, void* context) override;
+  loader::HookCall address_del(BYTE* packet, DWORD size, DWORD code, DWORD ip_address,
+                               DWORD alt_address, void* reserved, void* context) override;
+  loader::HookCall address_offer(BYTE* packet, DWORD size, DWORD code, DWORD ip_address,
+                                 DWORD alt_address, DWORD address_type, DWORD lease_time,
+                                 void* reserved, void* context) override;
+  loader::HookCall handle_options(BYTE* packet, DWORD size, void* reserved, void* context,
+                                  DHCP_SERVER_OPTIONS* options) override;
+  loader::HookCall delete_client(DWORD ip_address, BYTE* hw_address, ULONG hw_address_length,
+                                 DWORD reserved, DWORD client_type) override;
+  std::optional<loader::Fault> guarded(void (*fn)(void*), void* context) override;
+  using CalloutHooks::guarded;
+
+ private:
+  loader::CalloutHooks& hooks_;
+  mutable std::mutex lock_;
+};
+
+}  // namespace calloutemu::emulator
