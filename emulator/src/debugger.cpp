@@ -39,8 +39,7 @@ void Breakpoints::before(loader::Hook hook, std::uint64_t request) {
     return;
   }
   if (!always_ && !loader::debugger_attached()) {
-    if (!said_no_debugger_) {
-      said_no_debugger_ = true;
+    if (!said_no_debugger_.exchange(true)) {
       log_.info(
           "--break-before: no debugger is attached, so the run does not stop before {} "
           "(--break-always stops anyway)",

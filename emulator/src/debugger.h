@@ -1,6 +1,7 @@
 // --break-before, --break-always and --wait-for-debugger in calloutemu.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -35,7 +36,7 @@ class Breakpoints {
   bool always_;
   spdlog::logger& log_;
   loader::HostedChain* host_;
-  bool said_no_debugger_ = false;
+  std::atomic<bool> said_no_debugger_{false};  // worker threads ask too
 };
 
 }  // namespace calloutemu::emulator

@@ -1,7 +1,9 @@
 #include "calloutemu/loader/hosted_chain.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <utility>
 
 #include "host_connection.h"
@@ -106,7 +108,9 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   CalloutHooks& hooks() override { return *this; }
   ControlCall stop_and_unload() override;
   std::size_t restarts() const override { return restarts_; }
-  void break_before_next_call() override { break_next_ = true; }
+  // With --workers, calls come from several threads (one at a time): the
+  // flag is for the next call of the thread that set it.
+  void break_before_next_call() override { break_thread_ = std::this_thread::get_id(); }
 
   // CalloutHooks
   bool has(Hook hook) const override { return hooks_[static_cast<std::size_t>(hook)]; }
@@ -154,7 +158,7 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   bool loaded_ = false;
   std::array<bool, kHookCount> hooks_{};
   std::size_t restarts_ = 0;
-  bool break_next_ = false;
+  std::atomic<std::thread::id> break_thread_{};
   // Why no host serves calls (a restart failed, the chain was stopped).
   std::optional<std::string> unavailable_;
 };
@@ -245,7 +249,8 @@ HookCall HostedChainImpl::run(HookArgs& call) {
     return result;
   }
   auto request = host_->begin(Request::hook);
-  call.break_before = std::exchange(break_next_, false);
+  auto caller = std::this_thread::get_id();
+  call.break_before = break_thread_.compare_exchange_strong(caller, std::thread::id{});
   if (!marshal_.write_request(request, call)) {
     HookCall result;
     result.called = true;
