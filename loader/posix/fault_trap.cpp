@@ -254,8 +254,16 @@ void add_stack(Fault& fault) {
       fault.backtrace.push_back(fault.location);
     }
   }
+  // The frames from the trap's own module outwards are the caller's, not the callout's.
+  Dl_info own{};
+  const bool own_known = dladdr(reinterpret_cast<void*>(&add_stack), &own) != 0;
   for (std::size_t i = first; i < count && fault.backtrace.size() < kMaxBacktraceFrames; ++i) {
     const auto address = reinterpret_cast<std::uintptr_t>(t_state.frames[i]);
+    Dl_info info{};
+    if (i > first && own_known && dladdr(reinterpret_cast<void*>(address - 1), &info) != 0 &&
+        info.dli_fbase == own.dli_fbase) {
+      break;
+    }
     // A return address may lie just past its call's function: named by the call.
     fault.backtrace.push_back(i == first ? describe_code_address(address)
                                          : module_offset(address, address - 1));

@@ -167,7 +167,20 @@ std::string module_offset(std::uintptr_t address, std::uintptr_t lookup) {
 
 void add_stack(Fault& fault, const std::array<std::uintptr_t, kRawFrames>& frames,
                std::size_t count) {
+  // The frames from the trap's own module outwards are the caller's, not the callout's.
+  HMODULE own = nullptr;
+  GetModuleHandleExW(
+      GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+      reinterpret_cast<LPCWSTR>(&add_stack), &own);
   for (std::size_t i = 0; i < count && fault.backtrace.size() < kMaxBacktraceFrames; ++i) {
+    HMODULE module = nullptr;
+    if (i > 0 && own != nullptr &&
+        GetModuleHandleExW(
+            GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+            reinterpret_cast<LPCWSTR>(frames[i] - 1), &module) &&
+        module == own) {
+      break;
+    }
     // A return address may lie just past its call's function: named by the call.
     fault.backtrace.push_back(i == 0 ? describe_code_address(frames[i])
                                      : module_offset(frames[i], frames[i] - 1));

@@ -35,7 +35,9 @@ struct Fault {
   // The faulting instruction as module+offset ("crash.so+0x1139 (on_new_packet+0x9)"); empty
   // when unknown (C++ exceptions, an architecture whose registers are not read).
   std::string location;
-  std::vector<std::string> backtrace;  // the frames, innermost first, in the same form
+  // The frames, innermost first, in the same form, up to the first in the
+  // trap's own module (the caller's frames are left out).
+  std::vector<std::string> backtrace;
   bool timed_out = false;              // the watchdog interrupted a call that did not return
 };
 
