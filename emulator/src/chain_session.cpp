@@ -136,6 +136,7 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
     return plan.error();
   }
   setup.plan = std::move(plan).value();
+  setup.plan.command.hook_timeout = options.diagnostics.effective_hook_timeout();
   if (!setup.plan.warning.empty()) {
     log.warn("{}", setup.plan.warning);
   }

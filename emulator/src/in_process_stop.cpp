@@ -73,7 +73,7 @@ void StopGate::hook_called(const server::HookRecord& record) {
   if (!passes(record.request)) {
     return;
   }
-  if (!cause_ && record.call != nullptr && record.call->fault) {
+  if (active_ && !cause_ && record.call != nullptr && record.call->fault) {
     std::string hook(loader::to_string(record.hook));
     if (record.hook == loader::Hook::control) {
       hook += "(" + std::string(loader::control_code_name(record.code)) + ")";

@@ -65,7 +65,8 @@ class StopAfterFault final : public loader::CalloutHooks {
 // that crashed sends none.
 class StopGate final : public server::ServerObserver {
  public:
-  explicit StopGate(server::ServerObserver& next) : next_(next) {}
+  // A gate not `active` (a hosted chain, which is restarted) passes everything.
+  StopGate(server::ServerObserver& next, bool active) : next_(next), active_(active) {}
 
   const std::optional<StopCause>& cause() const { return cause_; }
 
@@ -80,6 +81,7 @@ class StopGate final : public server::ServerObserver {
   bool passes(std::uint64_t request) const { return !cause_ || cause_->request == request; }
 
   server::ServerObserver& next_;
+  bool active_;
   std::optional<StopCause> cause_;
 };
 

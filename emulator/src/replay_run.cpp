@@ -171,7 +171,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
-  StopGate gate(observers);
+  StopGate gate(observers, stopper != nullptr);
   if (start.start) {
     report.control_called(*start.start);
   }

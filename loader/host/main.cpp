@@ -1,5 +1,6 @@
 // callouthost: loads a callout chain in its own process and runs its hooks
 // for a calloutemu client over a shared-memory channel (PROTOCOL.md).
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -22,12 +23,14 @@ using namespace calloutemu::loader;
 using namespace calloutemu::loader::host;
 
 constexpr char kUsage[] =
-    "usage: callouthost --channel PATH\n"
+    "usage: callouthost [--hook-timeout MS] --channel PATH\n"
     "       callouthost --version | --help\n"
     "\n"
     "The callout host of calloutemu: calloutemu starts it and drives it over the\n"
     "shared-memory channel PATH; standard input and output carry the channel's\n"
-    "wake bytes. It is not meant to be run by hand.\n";
+    "wake bytes. With --hook-timeout, a hook call still running after MS\n"
+    "milliseconds is interrupted and reported as a fault. It is not meant to be\n"
+    "run by hand.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "callouthost: %s\n%s", message.c_str(), kUsage);
@@ -39,7 +42,7 @@ int fail(const std::string& message) {
   return kUsageExitStatus;
 }
 
-int serve(const std::string& channel_path) {
+int serve(const std::string& channel_path, std::chrono::milliseconds hook_timeout) {
   // Before anything a callout could write to.
   auto pipes = HostPipes::take();
   if (!pipes) {
@@ -57,6 +60,7 @@ int serve(const std::string& channel_path) {
     return fail(no_access.error().message);
   }
   FaultTrap trap;
+  trap.set_timeout(hook_timeout);
   const HookClock clock = HookClock::calibrated();
   HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access);
   const int status = server.run();
@@ -71,6 +75,7 @@ int serve(const std::string& channel_path) {
 int main(int argc, char** argv) {
   const std::vector<std::string> arguments = host_arguments(argc, argv);
   std::optional<std::string> channel;
+  std::chrono::milliseconds hook_timeout{0};
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (argument == "--version") {
@@ -81,6 +86,16 @@ int main(int argc, char** argv) {
     if (argument == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
+    }
+    if (argument == "--hook-timeout") {
+      const std::string value = i + 1 < arguments.size() ? arguments[i + 1] : std::string();
+      if (value.empty() || value.size() > 9 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return usage_error("--hook-timeout needs a number of milliseconds");
+      }
+      hook_timeout = std::chrono::milliseconds(std::stol(value));
+      ++i;
+      continue;
     }
     if (argument == "--channel") {
       if (i + 1 >= arguments.size() || arguments[i + 1].empty()) {
@@ -94,5 +109,5 @@ int main(int argc, char** argv) {
   if (!channel) {
     return usage_error("--channel PATH is required");
   }
-  return serve(*channel);
+  return serve(*channel, hook_timeout);
 }
