@@ -11,6 +11,12 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
   if (start.stop) {
     return *start.stop;
   }
+  if (start.session.faulted && start.session.callout) {
+    // In-process a crash in START is the end of the callout: STOP is not sent.
+    out << "Control(STOP): not sent (Control(START) in " << start.session.dll
+        << " crashed in-process)\n";
+    return kExitHookFault;
+  }
   end_session(start.session, trap, log, out);
   return start.session.faulted ? kExitHookFault : kExitOk;
 }

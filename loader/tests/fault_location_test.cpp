@@ -90,8 +90,12 @@ TEST(FaultLocationTest, CppExceptionsHaveNoLocation) {
   EXPECT_TRUE(fault->backtrace.empty());
 }
 
+// POSIX interrupts the sleep at once; Windows redirects a thread blocked in a
+// system wait only when the wait ends (the stack is read at the limit), so
+// the fixture sleeps a bounded time here.
 TEST(HookWatchdogTest, InterruptsABlockedHookAndReportsWhereItWas) {
   test::ScopedEnv hook("CALLOUT_BLOCK_HOOK", "NewPkt");
+  test::ScopedEnv ms("CALLOUT_BLOCK_MS", "1500");
   FaultTrap trap;
   auto load = load_callout_chain({callout_path("block").string()}, trap);
   ASSERT_TRUE(load.callout.has_value());
@@ -120,6 +124,23 @@ TEST(HookWatchdogTest, InterruptsABlockedHookAndReportsWhereItWas) {
   EXPECT_EQ(calls, 1);
   trap.set_timeout(std::chrono::milliseconds(0));
   load.callout->stop_and_unload(trap);
+}
+
+// Code running in user mode is interrupted at once on every platform.
+TEST(HookWatchdogTest, InterruptsASpinningCallPromptly) {
+  FaultTrap trap;
+  trap.set_timeout(std::chrono::milliseconds(50));
+  volatile bool spin = true;
+  const auto started = std::chrono::steady_clock::now();
+  const auto fault = trap.run([&] {
+    while (spin) {
+    }
+  });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  ASSERT_TRUE(fault.has_value());
+  EXPECT_TRUE(fault->timed_out);
+  EXPECT_FALSE(fault->location.empty());
+  EXPECT_FALSE(fault->backtrace.empty());
 }
 
 TEST(HookWatchdogTest, LeavesACallThatReturnsInTimeAlone) {
