@@ -351,6 +351,20 @@ class Watchdog {
   std::thread thread_;
 };
 
+// What run() returns after the handler jumped back. Not inlined into run():
+// nothing that lives across sigsetjmp there may be clobbered by the jump.
+[[gnu::noinline]] Fault fault_after_jump(std::chrono::milliseconds timeout) {
+  Fault fault;
+  if (t_state.timed_out) {
+    fault.description = "did not return within " + std::to_string(timeout.count()) + " ms";
+    fault.timed_out = true;
+  } else {
+    fault = describe(t_state.info);
+  }
+  add_stack(fault);
+  return fault;
+}
+
 }  // namespace
 
 class HookWatchdog {
@@ -418,15 +432,7 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   if (sigsetjmp(jump, 0) != 0) {
     count_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
-    Fault fault;
-    if (t_state.timed_out) {
-      fault.description = "did not return within " + std::to_string(timeout_.count()) + " ms";
-      fault.timed_out = true;
-    } else {
-      fault = describe(t_state.info);
-    }
-    add_stack(fault);
-    return fault;
+    return fault_after_jump(timeout_);
   }
   count_call();
   t_state.jump = &jump;

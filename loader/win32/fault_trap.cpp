@@ -362,6 +362,22 @@ void interrupt(WatchSlot& slot, std::uint64_t calls) {
   ResumeThread(slot.thread);
 }
 
+// What run() returns after the handler jumped back. Not inlined into run():
+// nothing that lives across the setjmp there may be clobbered by the jump.
+[[gnu::noinline]] Fault fault_after_jump(std::chrono::milliseconds timeout) {
+  Fault fault;
+  if (std::exchange(t_state.aborted, false)) {
+    fault = describe_abort();
+  } else if (std::exchange(t_state.timed_out, false)) {
+    fault.description = "did not return within " + std::to_string(timeout.count()) + " ms";
+    fault.timed_out = true;
+  } else {
+    fault = describe(t_state.record);
+  }
+  add_stack(fault, t_state.frames, t_state.frame_count);
+  return fault;
+}
+
 }  // namespace
 
 class HookWatchdog {
@@ -457,17 +473,7 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
     count_call();
-    Fault fault;
-    if (std::exchange(t_state.aborted, false)) {
-      fault = describe_abort();
-    } else if (std::exchange(t_state.timed_out, false)) {
-      fault.description = "did not return within " + std::to_string(timeout_.count()) + " ms";
-      fault.timed_out = true;
-    } else {
-      fault = describe(t_state.record);
-    }
-    add_stack(fault, t_state.frames, t_state.frame_count);
-    return fault;
+    return fault_after_jump(timeout_);
   }
   count_call();
   t_state.armed = true;
