@@ -10,6 +10,7 @@
 
 #include "calloutemu/emulator/callout_source.h"
 #include "calloutemu/loader/hook_table.h"
+#include "calloutemu/reports/fault_text.h"
 #include "debugger.h"
 
 namespace calloutemu::emulator {
@@ -36,8 +37,11 @@ bool report_control(const loader::ControlCall& call, const std::string& dll, spd
     return false;
   }
   if (call.fault) {
-    out << label << ": crashed: " << call.fault->description << '\n';
-    log.error("{} in {} crashed: {}", label, dll, call.fault->description);
+    const char* what = call.fault->timed_out ? "" : "crashed: ";
+    const auto summary = reports::fault_summary(*call.fault);
+    out << label << ": " << what << summary << '\n';
+    log.error("{} in {} {}{}{}", label, dll, what, summary,
+              reports::fault_backtrace_lines(*call.fault));
     return true;
   }
   out << label << ": returned " << call.returned << '\n';
@@ -133,6 +137,7 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
     return plan.error();
   }
   setup.plan = std::move(plan).value();
+  setup.plan.command.hook_timeout = options.diagnostics.effective_hook_timeout();
   if (!setup.plan.warning.empty()) {
     log.warn("{}", setup.plan.warning);
   }

@@ -12,6 +12,12 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
   if (start.stop) {
     return *start.stop;
   }
+  if (start.session.faulted && start.session.callout) {
+    // In-process a crash in START is the end of the callout: STOP is not sent.
+    out << "Control(STOP): not sent (Control(START) in " << start.session.dll
+        << " crashed in-process)\n";
+    return kExitHookFault;
+  }
   if (start.session.callout) {
     Breakpoints(options.diagnostics, log).before(loader::Hook::control, 0);  // STOP
   }

@@ -24,6 +24,8 @@ int main(int argc, char* argv[]) {
   auto log = make_stderr_logger(options.log_level);
 
   calloutemu::loader::FaultTrap trap;
+  // In-process hooks (and DLL entries) are watched; a hosted chain has its own watchdog.
+  trap.set_timeout(options.diagnostics.effective_hook_timeout());
   auto setup = set_up_callouts(options, trap, *log);
   if (!setup) {
     log->error("{}", setup.error().message);

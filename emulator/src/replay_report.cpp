@@ -1,6 +1,7 @@
 #include "replay_report.h"
 
 #include "calloutemu/loader/hook_table.h"
+#include "calloutemu/reports/fault_text.h"
 
 namespace calloutemu::emulator {
 namespace {
@@ -73,23 +74,59 @@ std::string ReplayReport::where(const server::CaptureOrigin& origin) const {
   return "frame " + std::to_string(origin.frame_number) + " of " + file;
 }
 
+// "12.5": milliseconds, one decimal.
+static std::string milliseconds(std::chrono::nanoseconds duration) {
+  const auto tenths = (duration.count() + 50'000) / 100'000;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
+void ReplayReport::check_slow(std::chrono::nanoseconds duration, const std::string& hook,
+                              std::uint64_t request) {
+  if (!slow_hook_ || duration <= *slow_hook_) {
+    return;
+  }
+  ++slow_calls_;
+  if (request != 0 && current_ != nullptr && request == current_->number) {
+    log_.warn("request {} ({}): {} took {} ms in {}: a hook should not block", request,
+              where(current_->origin), hook, milliseconds(duration), dll_);
+  } else if (request != 0) {
+    log_.warn("request {}: {} took {} ms in {}: a hook should not block", request, hook,
+              milliseconds(duration), dll_);
+  } else {
+    log_.warn("{} took {} ms in {}: a hook should not block", hook, milliseconds(duration), dll_);
+  }
+}
+
+void ReplayReport::control_called(const loader::ControlCall& call) {
+  if (call.called) {
+    check_slow(call.duration, "Control(" + std::string(loader::control_code_name(call.code)) + ")",
+               0);
+  }
+}
+
 void ReplayReport::hook_called(const server::HookRecord& record) {
   ++calls_[static_cast<std::size_t>(record.hook)];
   latency_.add(record.hook, record.call->duration, record.request);
-  if (!record.call->fault) {
-    return;
-  }
-  ++faults_;
   std::string hook(loader::to_string(record.hook));
   const auto code = code_name(record.hook, record.code);
   if (!code.empty()) {
     hook += "(" + code + ")";
   }
+  if (!record.call->fault) {
+    check_slow(record.call->duration, hook, record.request);
+    return;
+  }
+  ++faults_;
+  const auto& fault = *record.call->fault;
+  const char* what = fault.timed_out ? "" : "crashed: ";
+  const std::string text = reports::fault_summary(fault) + reports::fault_backtrace_lines(fault);
   if (current_ != nullptr && record.request == current_->number) {
-    log_.error("request {} ({}): {} in {} crashed: {}", record.request, where(current_->origin),
-               hook, dll_, record.call->fault->description);
+    log_.error("request {} ({}): {} in {} {}{}", record.request, where(current_->origin), hook,
+               dll_, what, text);
+  } else if (record.request != 0) {
+    log_.error("request {}: {} in {} {}{}", record.request, hook, dll_, what, text);
   } else {
-    log_.error("{} in {} crashed: {}", hook, dll_, record.call->fault->description);
+    log_.error("{} in {} {}{}", hook, dll_, what, text);
   }
 }
 
@@ -195,6 +232,9 @@ void ReplayReport::print(std::ostream& out, const pcap_replay::CaptureCounters& 
   }
   out << "hook calls: " << calls << '\n';
   out << "hook faults: " << faults_ << '\n';
+  if (slow_hook_) {
+    out << "slow hook calls: " << slow_calls_ << " (over " << slow_hook_->count() << " ms)\n";
+  }
   out << "findings: " << findings_ << '\n';
   out << "leases at end: " << leases << '\n';
   if (feed.waited_too_long != 0) {
@@ -251,6 +291,9 @@ reports::RunSummary ReplayReport::summary(const pcap_replay::CaptureCounters& ca
     }
   }
   summary.faults = faults_;
+  if (slow_hook_) {
+    summary.slow_hook_calls = slow_calls_;
+  }
   summary.findings = findings_;
   reports::add_latency(summary, latency_);
   return summary;

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include <spdlog/logger.h>
 
 #include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/loader/chain_loader.h"
 #include "calloutemu/pcap_replay/capture_counters.h"
 #include "calloutemu/reports/hook_latency.h"
 #include "calloutemu/reports/summary_json.h"
@@ -23,8 +26,13 @@ namespace calloutemu::emulator {
 
 class ReplayReport final : public server::ServerObserver {
  public:
-  ReplayReport(spdlog::logger& log, std::string dll, std::vector<std::filesystem::path> captures)
-      : log_(log), dll_(std::move(dll)), captures_(std::move(captures)) {}
+  // With `slow_hook` (--slow-hook), each hook call longer than it is a warning.
+  ReplayReport(spdlog::logger& log, std::string dll, std::vector<std::filesystem::path> captures,
+               std::optional<std::chrono::milliseconds> slow_hook = std::nullopt)
+      : log_(log), dll_(std::move(dll)), captures_(std::move(captures)), slow_hook_(slow_hook) {}
+
+  // START and STOP, which the server does not send: warned about when slow.
+  void control_called(const loader::ControlCall& call);
 
   // The request the next hook calls belong to (for the messages about them).
   void set_current(const server::Request& request) { current_ = &request; }
@@ -49,7 +57,12 @@ class ReplayReport final : public server::ServerObserver {
   spdlog::logger& log_;
   std::string dll_;
   std::vector<std::filesystem::path> captures_;
+  std::optional<std::chrono::milliseconds> slow_hook_;
   const server::Request* current_ = nullptr;
+  std::uint64_t slow_calls_ = 0;
+
+  void check_slow(std::chrono::nanoseconds duration, const std::string& hook,
+                  std::uint64_t request);
 
   std::array<std::uint64_t, loader::kHookCount> calls_{};
   reports::HookLatency latency_;

@@ -14,6 +14,7 @@
 #include "calloutemu/server/reply_lookahead.h"
 #include "chain_session.h"
 #include "debugger.h"
+#include "in_process_stop.h"
 #include "replay_outputs.h"
 #include "replay_report.h"
 #include "serialized_hooks.h"
@@ -106,6 +107,16 @@ Verdict close_outputs(ReplayOutputs& outputs, const Options& options, spdlog::lo
   return verdict;
 }
 
+// "at request 2: NewPkt crashed in-process" ("in Control(START)" for a crash in START).
+std::string stop_text(const std::optional<StopCause>& cause, const std::string& dll) {
+  if (!cause) {
+    return "Control(START) in " + dll + " crashed in-process, so no request was replayed";
+  }
+  const std::string where =
+      cause->request != 0 ? "at request " + std::to_string(cause->request) : "outside a request";
+  return where + " because " + stop_reason(*cause) + " (" + dll + ")";
+}
+
 }  // namespace
 
 ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
@@ -143,6 +154,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     return *start.stop;
   }
   std::unique_ptr<loader::CalloutHooks> own_hooks;
+  std::unique_ptr<StopAfterFault> stopper;  // in-process: a fault ends the run
   loader::CalloutHooks* hooks = nullptr;
   const auto clock = loader::HookClock::calibrated();
   if (start.session.hosted && options.diagnostics.workers > 1) {
@@ -154,37 +166,49 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     own_hooks =
         std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
     hooks = own_hooks.get();
+    stopper = std::make_unique<StopAfterFault>(*hooks);
+    hooks = stopper.get();
   } else {
     own_hooks = std::make_unique<loader::NoHooks>();
     hooks = own_hooks.get();
   }
 
-  ReplayReport report(log, start.session.dll, paths);
+  ReplayReport report(log, start.session.dll, paths, options.diagnostics.slow_hook);
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
   Breakpoints breakpoints(options.diagnostics, log, start.session.hosted.get());
   auto settings = server_settings(options);
   settings.before_hook = breakpoints.gate();
-  server::DhcpServer dhcp(std::move(settings), *hooks, observers);
+  StopGate gate(observers, stopper != nullptr);
+  if (start.start) {
+    report.control_called(*start.start);
+  }
+  server::DhcpServer dhcp(std::move(settings), *hooks, gate);
   server::ReplyLookahead feed(replay.reply_window, replay.decisions != server::DecisionMode::model);
   reports::ProgressMeter progress(err_file, !options.results.progress);
   const std::uint64_t capture_bytes = captures->bytes_total();
+  // In-process, a crash in START means no request is replayed at all.
+  bool stopped = stopper != nullptr && start.session.faulted;
   auto drain = [&] {
     while (auto ready = feed.front()) {
+      if (stopped) {
+        return;
+      }
       if (options.diagnostics.workers == 1) {
         // With workers the request is reported after it is popped.
         report.set_current(*ready->request);
       }
       dhcp.process(*ready->request, ready->reply);
       feed.pop();
+      stopped = stopper != nullptr && stopper->stopped();
       progress.update_lazily(
           feed.counters().requests, [&] { return captures->bytes_read(); }, capture_bytes);
     }
   };
 
   std::optional<Error> read_error;
-  while (true) {
+  while (!stopped) {
     auto next = captures->next();
     if (!next) {
       read_error = next.error();
@@ -203,16 +227,32 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
     drain();
   }
-  feed.finish();
-  drain();
-  dhcp.finish(feed.counters().requests);
+  if (!stopped) {
+    feed.finish();
+    drain();
+  }
+  if (!stopped) {
+    dhcp.finish(feed.counters().requests);
+  } else {
+    dhcp.drain();  // requests already with worker threads end (their hooks are refused)
+  }
   progress.finish();
 
-  if (start.session.callout) {
-    breakpoints.before(loader::Hook::control, 0);  // STOP
-  }
-  if (auto stop = end_session(start.session, trap, log, report_out); stop && outputs.traces) {
-    outputs.traces->control(*stop);
+  if (stopped) {
+    // The callout may be in any state after its crash: nothing of it runs again.
+    report_out << "Control(STOP): not sent (" << stop_text(gate.cause(), start.session.dll)
+               << ")\n";
+    start.session.faulted = true;
+  } else {
+    if (start.session.callout) {
+      breakpoints.before(loader::Hook::control, 0);  // STOP
+    }
+    if (auto stop = end_session(start.session, trap, log, report_out)) {
+      report.control_called(*stop);
+      if (outputs.traces) {
+        outputs.traces->control(*stop);
+      }
+    }
   }
   report_out.flush();
   const bool faulted = start.session.faulted || report.faults() != 0;
@@ -227,6 +267,10 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     code = kExitExpectationMismatch;
   }
   report.print(err, captures->counters(), feed.counters(), dhcp.lease_count());
+  if (stopped) {
+    err << "replay stopped: " << stop_text(gate.cause(), start.session.dll)
+        << "; Control(STOP) was not sent\n";
+  }
   if (options.results.summary_json) {
     auto summary = report.summary(captures->counters(), feed.counters());
     summary.exit_code = code;

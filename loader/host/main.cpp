@@ -1,5 +1,6 @@
 // callouthost: loads a callout chain in its own process and runs its hooks
 // for a calloutemu client over a shared-memory channel (PROTOCOL.md).
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -22,12 +23,15 @@ using namespace calloutemu::loader;
 using namespace calloutemu::loader::host;
 
 constexpr char kUsage[] =
-    "usage: callouthost --channel PATH [--wait-for-debugger] [--break-always]\n"
+    "usage: callouthost [--hook-timeout MS] --channel PATH [--wait-for-debugger]\n"
+    "                   [--break-always]\n"
     "       callouthost --version | --help\n"
     "\n"
     "The callout host of calloutemu: calloutemu starts it and drives it over the\n"
     "shared-memory channel PATH; standard input and output carry the channel's\n"
-    "wake bytes. It is not meant to be run by hand.\n";
+    "wake bytes. With --hook-timeout, a hook call still running after MS\n"
+    "milliseconds is interrupted and reported as a fault. It is not meant to be\n"
+    "run by hand.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "callouthost: %s\n%s", message.c_str(), kUsage);
@@ -39,7 +43,8 @@ int fail(const std::string& message) {
   return kUsageExitStatus;
 }
 
-int serve(const std::string& channel_path, bool wait_for_debugger, bool break_always) {
+int serve(const std::string& channel_path, std::chrono::milliseconds hook_timeout,
+          bool wait_for_debugger, bool break_always) {
   // Before anything a callout could write to.
   auto pipes = HostPipes::take();
   if (!pipes) {
@@ -57,6 +62,7 @@ int serve(const std::string& channel_path, bool wait_for_debugger, bool break_al
     return fail(no_access.error().message);
   }
   FaultTrap trap;
+  trap.set_timeout(hook_timeout);
   const HookClock clock = HookClock::calibrated();
   HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access);
   server.debugging(wait_for_debugger, break_always);
@@ -74,6 +80,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> channel;
   bool wait_for_debugger = false;
   bool break_always = false;
+  std::chrono::milliseconds hook_timeout{0};
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (argument == "--version") {
@@ -93,6 +100,16 @@ int main(int argc, char** argv) {
       break_always = true;
       continue;
     }
+    if (argument == "--hook-timeout") {
+      const std::string value = i + 1 < arguments.size() ? arguments[i + 1] : std::string();
+      if (value.empty() || value.size() > 9 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return usage_error("--hook-timeout needs a number of milliseconds");
+      }
+      hook_timeout = std::chrono::milliseconds(std::stol(value));
+      ++i;
+      continue;
+    }
     if (argument == "--channel") {
       if (i + 1 >= arguments.size() || arguments[i + 1].empty()) {
         return usage_error("--channel needs a path");
@@ -105,5 +122,5 @@ int main(int argc, char** argv) {
   if (!channel) {
     return usage_error("--channel PATH is required");
   }
-  return serve(*channel, wait_for_debugger, break_always);
+  return serve(*channel, hook_timeout, wait_for_debugger, break_always);
 }

@@ -1,19 +1,41 @@
 #include "calloutemu/loader/fault_trap.h"
 
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 
 #include <array>
+#include <atomic>
 #include <cassert>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <thread>
 #include <vector>
+
+#include "signal_context.h"
 
 namespace calloutemu::loader {
 namespace {
 
 constexpr std::array<int, 5> kTrappedSignals{SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+// Extra frames captured beyond kMaxBacktraceFrames: the handler's own and the
+// signal trampoline, dropped before reporting.
+constexpr std::size_t kRawFrames = kMaxBacktraceFrames + 4;
+
+// What the watchdog sees of one thread that runs calls under the trap. Only
+// the owning thread writes `calls` (odd while a call runs); the watchdog
+// writes `interrupt` (the `calls` value of the call it interrupts).
+struct WatchSlot {
+  std::atomic<bool> used{false};
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> interrupt{0};
+  pthread_t thread{};
+};
+constexpr std::size_t kWatchSlots = 128;
 
 // A signal handler can reach nothing but globals, so the trap's state is the
 // one exception to "no mutable global state": per thread, the jump target of
@@ -26,8 +48,26 @@ struct ThreadTrapState {
   std::uint64_t mask_generation = 0;  // the g_trap_generation `mask` was read under
   bool alternate_stack_checked = false;
   std::vector<char> alternate_stack;  // lets a stack overflow in a callout be reported
+  // Filled by the handler: the faulting instruction and the stack.
+  std::uintptr_t pc = 0;
+  std::array<void*, kRawFrames> frames{};
+  int frame_count = 0;
+  bool timed_out = false;
+  WatchSlot* slot = nullptr;  // claimed at the first run() under a watchdog
+  std::uint64_t calls = 0;    // this thread's copy of slot->calls
+
+  ThreadTrapState() = default;
+  ThreadTrapState(const ThreadTrapState&) = delete;
+  ThreadTrapState& operator=(const ThreadTrapState&) = delete;
+  ~ThreadTrapState() {
+    if (slot != nullptr) {
+      slot->used.store(false, std::memory_order_release);
+    }
+  }
 };
 thread_local ThreadTrapState t_state;
+std::array<WatchSlot, kWatchSlots> g_watch_slots;  // reached by the watchdog's handler
+std::atomic<bool> g_watching{false};
 
 using SavedActions = std::array<struct sigaction, kTrappedSignals.size()>;
 SavedActions* g_previous_actions = nullptr;  // set and cleared by FaultTrap only
@@ -43,7 +83,12 @@ void restore_previous_action(int signal_number) {
   signal(signal_number, SIG_DFL);
 }
 
-void on_fault(int signal_number, siginfo_t* info, void* /*context*/) {
+void capture_stack(void* context) {
+  t_state.pc = signal_context_pc(context);
+  t_state.frame_count = backtrace(t_state.frames.data(), static_cast<int>(t_state.frames.size()));
+}
+
+void on_fault(int signal_number, siginfo_t* info, void* context) {
   if (t_state.jump == nullptr) {
     // Not inside run() on this thread: hand the signal to whoever had it before.
     // A fault re-executes its instruction on return; a sent signal is raised again.
@@ -54,9 +99,46 @@ void on_fault(int signal_number, siginfo_t* info, void* /*context*/) {
     return;
   }
   t_state.info = *info;
+  t_state.timed_out = false;
+  capture_stack(context);
   sigjmp_buf* jump = t_state.jump;
   t_state.jump = nullptr;
   siglongjmp(*jump, 1);
+}
+
+// The watchdog's signal: acted on only when it is meant for the call this
+// thread is running now (a call that returned in the meantime is left alone).
+void on_watchdog(int /*signal_number*/, siginfo_t* /*info*/, void* context) {
+  WatchSlot* slot = t_state.slot;
+  if (t_state.jump == nullptr || slot == nullptr ||
+      slot->interrupt.load(std::memory_order_acquire) != t_state.calls) {
+    return;
+  }
+  t_state.timed_out = true;
+  capture_stack(context);
+  sigjmp_buf* jump = t_state.jump;
+  t_state.jump = nullptr;
+  siglongjmp(*jump, 1);
+}
+
+WatchSlot* claim_watch_slot() {
+  for (auto& slot : g_watch_slots) {
+    bool expected = false;
+    if (slot.used.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+      slot.thread = pthread_self();
+      slot.interrupt.store(0, std::memory_order_relaxed);
+      slot.calls.store(t_state.calls, std::memory_order_release);
+      return &slot;
+    }
+  }
+  return nullptr;  // more threads than slots: the rest run unwatched
+}
+
+// Marks a call begun or ended for the watchdog: one atomic store.
+void count_call() {
+  if (t_state.slot != nullptr) {
+    t_state.slot->calls.store(++t_state.calls, std::memory_order_release);
+  }
 }
 
 // A thread that already has an alternate stack (sanitizers install their own
@@ -124,6 +206,73 @@ const char* code_meaning(const siginfo_t& info) {
   }
 }
 
+std::string module_offset(std::uintptr_t address, std::uintptr_t lookup) {
+  Dl_info info{};
+  std::array<char, 512> text{};
+  // dladdr takes a void*: converting an integer back to one is what it needs.
+  if (dladdr(reinterpret_cast<void*>(lookup), &info) == 0 || info.dli_fname == nullptr) {
+    std::snprintf(text.data(), text.size(), "0x%zx", static_cast<std::size_t>(address));
+    return text.data();
+  }
+  const char* slash = std::strrchr(info.dli_fname, '/');
+  const char* module = slash == nullptr ? info.dli_fname : slash + 1;
+  if (*module == '\0') {
+    module = "?";
+  }
+  const auto base = reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+  int used = std::snprintf(text.data(), text.size(), "%s+0x%zx", module,
+                           static_cast<std::size_t>(address - base));
+  if (info.dli_sname != nullptr && info.dli_saddr != nullptr && used > 0 &&
+      static_cast<std::size_t>(used) < text.size()) {
+    std::snprintf(
+        text.data() + used, text.size() - static_cast<std::size_t>(used), " (%s+0x%zx)",
+        info.dli_sname,
+        static_cast<std::size_t>(address - reinterpret_cast<std::uintptr_t>(info.dli_saddr)));
+  }
+  return text.data();
+}
+
+// The frames the handler captured, from the interrupted instruction outwards:
+// those of the handler and the signal trampoline come before it.
+void add_stack(Fault& fault) {
+  std::size_t first = 0;
+  const auto count = static_cast<std::size_t>(t_state.frame_count > 0 ? t_state.frame_count : 0);
+  bool found = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (reinterpret_cast<std::uintptr_t>(t_state.frames[i]) == t_state.pc && t_state.pc != 0) {
+      first = i;
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
+    first = count < 2 ? count : 2;
+  }
+  if (t_state.pc != 0) {
+    fault.location = describe_code_address(t_state.pc);
+    if (!found) {
+      fault.backtrace.push_back(fault.location);
+    }
+  }
+  // The frames from the trap's own module outwards are the caller's, not the callout's.
+  Dl_info own{};
+  const bool own_known = dladdr(reinterpret_cast<void*>(&add_stack), &own) != 0;
+  for (std::size_t i = first; i < count && fault.backtrace.size() < kMaxBacktraceFrames; ++i) {
+    const auto address = reinterpret_cast<std::uintptr_t>(t_state.frames[i]);
+    Dl_info info{};
+    if (i > first && own_known && dladdr(reinterpret_cast<void*>(address - 1), &info) != 0 &&
+        info.dli_fbase == own.dli_fbase) {
+      break;
+    }
+    // A return address may lie just past its call's function: named by the call.
+    fault.backtrace.push_back(i == first ? describe_code_address(address)
+                                         : module_offset(address, address - 1));
+  }
+  if (fault.location.empty() && !fault.backtrace.empty()) {
+    fault.location = fault.backtrace.front();
+  }
+}
+
 Fault describe(const siginfo_t& info) {
   Fault fault;
   fault.code = static_cast<std::uint32_t>(info.si_signo);
@@ -141,7 +290,94 @@ Fault describe(const siginfo_t& info) {
   return fault;
 }
 
+// Polls the calls in progress and interrupts one running past the timeout.
+class Watchdog {
+ public:
+  explicit Watchdog(std::chrono::milliseconds timeout) : timeout_(timeout) {
+    const auto quarter = timeout / 4;
+    period_ = quarter < std::chrono::milliseconds(50) ? quarter : std::chrono::milliseconds(50);
+    if (period_ < std::chrono::milliseconds(1)) {
+      period_ = std::chrono::milliseconds(1);
+    }
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+ private:
+  void watch() {
+    using Clock = std::chrono::steady_clock;
+    std::array<std::uint64_t, kWatchSlots> seen{};
+    std::array<Clock::time_point, kWatchSlots> since{};
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
+      const auto now = Clock::now();
+      for (std::size_t i = 0; i < kWatchSlots; ++i) {
+        auto& slot = g_watch_slots[i];
+        if (!slot.used.load(std::memory_order_acquire)) {
+          continue;
+        }
+        const auto calls = slot.calls.load(std::memory_order_acquire);
+        if ((calls & 1U) == 0) {
+          seen[i] = calls;
+          continue;
+        }
+        if (calls != seen[i]) {
+          seen[i] = calls;
+          since[i] = now;
+          continue;
+        }
+        if (now - since[i] >= timeout_ && slot.interrupt.load(std::memory_order_relaxed) != calls) {
+          slot.interrupt.store(calls, std::memory_order_release);
+          pthread_kill(slot.thread, watchdog_signal());
+        }
+      }
+    }
+  }
+
+  std::chrono::milliseconds timeout_;
+  std::chrono::milliseconds period_{};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// What run() returns after the handler jumped back. Not inlined into run():
+// nothing that lives across sigsetjmp there may be clobbered by the jump.
+[[gnu::noinline]] Fault fault_after_jump(std::chrono::milliseconds timeout) {
+  Fault fault;
+  if (t_state.timed_out) {
+    fault.description = "did not return within " + std::to_string(timeout.count()) + " ms";
+    fault.timed_out = true;
+  } else {
+    fault = describe(t_state.info);
+  }
+  add_stack(fault);
+  return fault;
+}
+
 }  // namespace
+
+class HookWatchdog {
+ public:
+  explicit HookWatchdog(std::chrono::milliseconds timeout) : watchdog_(timeout) {}
+
+ private:
+  Watchdog watchdog_;
+};
+
+std::string describe_code_address(std::uintptr_t address) {
+  return module_offset(address, address);
+}
 
 FaultTrap::FaultTrap() {
   assert(g_previous_actions == nullptr && "only one FaultTrap may exist at a time");
@@ -154,9 +390,30 @@ FaultTrap::FaultTrap() {
   for (std::size_t i = 0; i < kTrappedSignals.size(); ++i) {
     sigaction(kTrappedSignals[i], &action, &(*g_previous_actions)[i]);
   }
+  // The first backtrace() loads libgcc_s (not async-signal-safe): done here, not in a handler.
+  std::array<void*, 4> warm_up{};
+  backtrace(warm_up.data(), static_cast<int>(warm_up.size()));
+}
+
+void FaultTrap::set_timeout(std::chrono::milliseconds timeout) {
+  g_watching.store(false, std::memory_order_release);
+  watchdog_.reset();
+  timeout_ = timeout;
+  if (timeout.count() <= 0) {
+    timeout_ = std::chrono::milliseconds(0);
+    return;
+  }
+  struct sigaction action {};
+  action.sa_sigaction = &on_watchdog;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(watchdog_signal(), &action, nullptr);
+  watchdog_ = std::make_unique<HookWatchdog>(timeout);
+  g_watching.store(true, std::memory_order_release);
 }
 
 FaultTrap::~FaultTrap() {
+  set_timeout(std::chrono::milliseconds(0));
   for (std::size_t i = 0; i < kTrappedSignals.size(); ++i) {
     sigaction(kTrappedSignals[i], &(*g_previous_actions)[i], nullptr);
   }
@@ -168,14 +425,20 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   assert(t_state.jump == nullptr && "FaultTrap::run is not re-entrant");
   ensure_alternate_stack();
   remember_signal_mask();
+  if (t_state.slot == nullptr && g_watching.load(std::memory_order_acquire)) {
+    t_state.slot = claim_watch_slot();
+  }
   sigjmp_buf jump;
   if (sigsetjmp(jump, 0) != 0) {
+    count_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
-    return describe(t_state.info);
+    return fault_after_jump(timeout_);
   }
+  count_call();
   t_state.jump = &jump;
   auto fault = call_catching_exceptions(fn, context);
   t_state.jump = nullptr;
+  count_call();
   return fault;
 }
 

@@ -55,6 +55,10 @@ Result<std::unique_ptr<HostConnection>> HostConnection::start(const HostCommand&
 
   HostSpawn spawn;
   spawn.argv = command.argv;
+  if (command.hook_timeout.count() > 0) {
+    spawn.argv.push_back("--hook-timeout");
+    spawn.argv.push_back(std::to_string(command.hook_timeout.count()));
+  }
   spawn.argv.push_back("--channel");
   spawn.argv.push_back(path_for_host(channel->path(), command.windows_host));
   spawn.environment = command.environment;
@@ -165,8 +169,8 @@ std::optional<HostFailure> HostConnection::wait_for_reply(
       const auto left = *timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
                                        std::chrono::steady_clock::now() - start);
       if (left <= std::chrono::milliseconds::zero()) {
-        failure =
-            HostFailure{"the " + label_ + " did not answer within " + seconds_text(*timeout), 0};
+        failure = HostFailure{"the " + label_ + " did not answer within " + seconds_text(*timeout),
+                              0, true};
         break;
       }
       slice = std::min(slice, left);

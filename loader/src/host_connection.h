@@ -20,6 +20,7 @@ namespace calloutemu::loader::host {
 struct HostFailure {
   std::string description;  // "the callout host died: killed by signal 9"
   std::uint32_t code = 0;   // the signal or exit status, when it died
+  bool timed_out = false;   // no reply within the time the exchange allowed
 };
 
 // A reply, or why there is none.

@@ -11,7 +11,7 @@
 namespace calloutemu::loader::host {
 
 inline constexpr std::uint32_t kChannelMagic = 0x48454D43;  // "CMEH" in memory
-inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::uint32_t kProtocolVersion = 2;
 
 // The channel file: a header page, the request area, the reply area. Each
 // area starts with the u32 length of the message that follows.

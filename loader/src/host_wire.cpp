@@ -134,6 +134,16 @@ void write_fault(WireWriter& out, const Fault& fault) {
   out.string(fault.description);
   out.u32(fault.code);
   out.u64(fault.address);
+  out.string(fault.location);
+  if (fault.backtrace.size() > kMaxBacktraceFrames) {
+    write_strings(out,
+                  std::vector<std::string>(
+                      fault.backtrace.begin(),
+                      fault.backtrace.begin() + static_cast<std::ptrdiff_t>(kMaxBacktraceFrames)));
+  } else {
+    write_strings(out, fault.backtrace);
+  }
+  out.u8(fault.timed_out ? 1 : 0);
 }
 
 Fault read_fault(WireReader& in) {
@@ -141,6 +151,13 @@ Fault read_fault(WireReader& in) {
   fault.description = in.string();
   fault.code = in.u32();
   fault.address = static_cast<std::uintptr_t>(in.u64());
+  fault.location = in.string();
+  fault.backtrace = read_strings(in);
+  if (fault.backtrace.size() > kMaxBacktraceFrames) {
+    in.fail();
+    fault.backtrace.clear();
+  }
+  fault.timed_out = in.flag();
   return fault;
 }
 

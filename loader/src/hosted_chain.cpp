@@ -161,6 +161,22 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   std::atomic<std::thread::id> break_thread_{};
   // Why no host serves calls (a restart failed, the chain was stopped).
   std::optional<std::string> unavailable_;
+
+  // How long a hook call may take before the host is given up on.
+  std::optional<std::chrono::milliseconds> hook_wait() const {
+    if (command_.hook_timeout.count() <= 0) {
+      return std::nullopt;
+    }
+    return command_.hook_timeout + command_.hook_timeout_grace;
+  }
+  // The host neither returned from the hook nor reported its own watchdog's
+  // fault in time (the hook blocks the watchdog's signal, or the host hangs).
+  Fault timed_out_fault(const HostFailure& failure) const {
+    Fault fault("did not return within " + std::to_string(command_.hook_timeout.count()) + " ms (" +
+                failure.description + "; it was killed)");
+    fault.timed_out = true;
+    return fault;
+  }
 };
 
 Result<CalloutConfig> HostedChainImpl::read_registry() {
@@ -218,7 +234,7 @@ ControlCall HostedChainImpl::stop_and_unload() {
     return stop;
   }
   auto request = host_->begin(Request::stop);
-  Exchange reply = host_->exchange(request);
+  Exchange reply = host_->exchange(request, hook_wait());
   std::optional<HostFailure> failure = reply.failure;
   if (!failure) {
     stop = host::read_control_call(reply.body);
@@ -230,7 +246,13 @@ ControlCall HostedChainImpl::stop_and_unload() {
     stop = ControlCall{};
     stop.code = DHCP_CONTROL_STOP;
     stop.called = true;
-    stop.fault = Fault{failure->description, failure->code, 0};
+    stop.fault = failure->timed_out ? timed_out_fault(*failure)
+                                    : Fault{failure->description, failure->code, 0};
+    if (failure->timed_out) {
+      host_.reset();  // killed
+      unavailable_ = "the callout chain was stopped";
+      return stop;
+    }
   }
   const host::HostExit exit = host_->finish(kExitGrace);
   if (!exit.normal) {
@@ -259,8 +281,11 @@ HookCall HostedChainImpl::run(HookArgs& call) {
                          0, 0};
     return result;
   }
-  Exchange reply = host_->exchange(request);
+  Exchange reply = host_->exchange(request, hook_wait());
   if (reply.failure) {
+    if (reply.failure->timed_out) {
+      return failed(call.hook, timed_out_fault(*reply.failure), "was killed");
+    }
     return failed(call.hook, Fault{reply.failure->description, reply.failure->code, 0}, "");
   }
   switch (reply.status) {

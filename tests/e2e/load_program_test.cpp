@@ -196,14 +196,18 @@ TEST_F(LoadProgramTest, NothingLoadableExitsTwo) {
   EXPECT_TRUE(records().empty());
 }
 
-TEST_F(LoadProgramTest, ACrashInStartIsReportedAndTheRunGoesOnToStopAndExitsThree) {
+// In-process a crash ends the callout: STOP is not sent (issue 6).
+TEST_F(LoadProgramTest, ACrashInStartIsReportedWhereItHappenedAndStopIsNotSent) {
   copy("crash", "crash.so");
   const auto result = run({"--dlls", "crash.so"}, {{"CALLOUT_CRASH_HOOK", "Control"}});
   EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_THAT(result.out,
-              HasSubstr("Control(START): crashed: SIGSEGV (address not mapped) at "
-                        "address 0x10\nControl(STOP): returned 0\nunloaded: crash.so\n"));
+  EXPECT_THAT(result.out, HasSubstr("Control(START): crashed: SIGSEGV (address not mapped) at "
+                                    "address 0x10 at crash.so+0x"));
+  EXPECT_THAT(result.out, HasSubstr("\nControl(STOP): not sent (Control(START) in crash.so "
+                                    "crashed in-process)\n"));
+  EXPECT_THAT(result.out, Not(HasSubstr("unloaded:")));
   EXPECT_THAT(result.err, HasSubstr("error: Control(START) in crash.so crashed: SIGSEGV"));
+  EXPECT_THAT(result.err, HasSubstr("\n    #0 crash.so+0x"));
 }
 
 TEST_F(LoadProgramTest, AnAbortInStopExitsThree) {

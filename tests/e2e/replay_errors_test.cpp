@@ -140,7 +140,7 @@ TEST_F(ReplayErrorsTest, ATruncatedCaptureKeepsWhatWasReplayedAndExitsOne) {
   EXPECT_EQ(describe_call(records().back()), "Control(STOP)");
 }
 
-TEST_F(ReplayErrorsTest, ACrashInAHookIsReportedWithItsRequestAndExitsThree) {
+TEST_F(ReplayErrorsTest, ACrashInAHookIsReportedWithItsRequestEndsTheRunAndExitsThree) {
   const auto path = write_file("three.pcap", pcap_of_discovers(3));
   const auto result = run({"--dlls", callout_path("crash").string(), "--pcap", path.string(),
                            "--scope", "192.0.2.0/24"},
@@ -148,10 +148,12 @@ TEST_F(ReplayErrorsTest, ACrashInAHookIsReportedWithItsRequestAndExitsThree) {
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of three.pcap): PktSend(SEND_PACKET) in "));
   EXPECT_THAT(result.err, HasSubstr("SIGSEGV"));
-  // The replay went on: all three requests were answered and counted.
-  EXPECT_EQ(report_value(result.err, "responses"), "3 (OFFER 3)");
+  // In-process the crash ends the replay (issue 6): request 1 was answered,
+  // request 2's response was never sent, request 3 was not replayed.
+  EXPECT_EQ(report_value(result.err, "responses"), "1 (OFFER 1)");
   EXPECT_EQ(report_value(result.err, "hook faults"), "1");
-  EXPECT_THAT(result.out, HasSubstr("Control(STOP): returned 0\n"));
+  EXPECT_THAT(report_value(result.err, "hook calls"), HasSubstr("NewPkt 2,"));
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent"));
 }
 
 TEST_F(ReplayErrorsTest, WithoutAScopeOrRepliesRequestsAreDroppedWithNoSubnetsAndTheRunSaysWhy) {

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "calloutemu/loader/hook_table.h"
+#include "calloutemu/reports/fault_text.h"
 #include "calloutemu/reports/junit_writer.h"
 #include "text_format.h"
 
@@ -46,7 +47,7 @@ std::string result_text(const loader::HookCall& call) {
     return "not called";
   }
   if (call.fault) {
-    return "crashed: " + call.fault->description;
+    return "crashed: " + fault_summary(*call.fault);
   }
   if (call.returned == 0) {
     return "0";
@@ -81,6 +82,9 @@ std::string hook_line(const server::HookRecord& record) {
   }
   if (record.arguments != nullptr) {
     line += arguments_text(record.hook, *record.arguments);
+  }
+  if (record.call != nullptr && record.call->fault) {
+    line += fault_backtrace_lines(*record.call->fault);
   }
   return line;
 }

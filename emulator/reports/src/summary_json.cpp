@@ -48,6 +48,9 @@ Json document(const RunSummary& summary) {
   json["responses"] = counts(summary.responses);
   json["faults"] = summary.faults;
   json["findings"] = summary.findings;
+  if (summary.slow_hook_calls) {
+    json["slow_hook_calls"] = *summary.slow_hook_calls;
+  }
   json["hooks"] = std::move(hooks);
   json["slowest_calls"] = std::move(slowest);
   json["exit_code"] = summary.exit_code;

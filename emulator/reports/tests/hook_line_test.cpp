@@ -60,6 +60,18 @@ TEST(HookLine, Crash) {
             "AddressOffer(OLD) -> crashed: SIGSEGV (address not mapped) at address 0x10");
 }
 
+TEST(HookLine, CrashWithItsLocationAndBacktrace) {
+  HookCall call;
+  call.called = true;
+  call.fault = loader::Fault{"SIGSEGV (address not mapped) at address 0x10", 11, 0x10};
+  call.fault->location = "crash.so+0x17ff";
+  call.fault->backtrace = {"crash.so+0x17ff", "crash.so+0x1300 (helper+0x20)"};
+  EXPECT_EQ(hook_line(record(Hook::new_pkt, 0, call)),
+            "NewPkt -> crashed: SIGSEGV (address not mapped) at address 0x10 at crash.so+0x17ff\n"
+            "    #0 crash.so+0x17ff\n"
+            "    #1 crash.so+0x1300 (helper+0x20)");
+}
+
 TEST(HookLine, NotCalledAndNoCall) {
   EXPECT_EQ(hook_line(record(Hook::new_pkt, 0, HookCall{})), "NewPkt -> not called");
   server::HookRecord bare;

@@ -197,6 +197,12 @@ void append_hook(JsonObject& json, const HookCallRecord& hook) {
   if (hook.fault) {
     json.string("fault", *hook.fault);
   }
+  if (hook.fault_location) {
+    json.string("location", *hook.fault_location);
+  }
+  if (!hook.fault_backtrace.empty()) {
+    json.strings("backtrace", hook.fault_backtrace);
+  }
   json.microseconds("duration_us", hook.duration);
 }
 

@@ -21,6 +21,18 @@ const TraceRecord& TraceRecordBuilder::load(const loader::LoadAttempt& attempt) 
   return record_;
 }
 
+namespace {
+
+void set_fault(HookCallRecord& hook, const loader::Fault& fault) {
+  hook.fault = fault.description;
+  if (!fault.location.empty()) {
+    hook.fault_location = fault.location;
+  }
+  hook.fault_backtrace = fault.backtrace;
+}
+
+}  // namespace
+
 const TraceRecord& TraceRecordBuilder::control(const loader::ControlCall& call) {
   HookCallRecord& hook = next_hook();
   hook.hook = loader::Hook::control;
@@ -28,7 +40,7 @@ const TraceRecord& TraceRecordBuilder::control(const loader::ControlCall& call) 
   hook.returned = call.returned;
   hook.duration = call.duration;
   if (call.fault) {
-    hook.fault = call.fault->description;
+    set_fault(hook, *call.fault);
   }
   return record_;
 }
@@ -46,7 +58,7 @@ const TraceRecord& TraceRecordBuilder::hook(const server::HookRecord& record) {
   if (record.call != nullptr) {
     hook.returned = record.call->returned;
     if (record.call->fault) {
-      hook.fault = record.call->fault->description;
+      set_fault(hook, *record.call->fault);
     }
     hook.duration = std::max(record.call->duration, std::chrono::nanoseconds{0});
   }
@@ -108,6 +120,8 @@ HookCallRecord& TraceRecordBuilder::next_hook() {
   hook.context.reset();
   hook.returned = 0;
   hook.fault.reset();
+  hook.fault_location.reset();
+  hook.fault_backtrace.clear();
   hook.duration = {};
   return hook;
 }

@@ -333,6 +333,9 @@ void read_hook(FieldReader& fields, HookCallRecord& hook) {
   hook.context = fields.id("context", 'C');
   hook.returned = fields.dword("returned", true).value_or(0);
   hook.fault = fields.string("fault", false);
+  // Traces written before issue 6 have neither.
+  hook.fault_location = fields.string("location", false);
+  hook.fault_backtrace = fields.strings("backtrace", false).value_or(std::vector<std::string>{});
   hook.duration = fields.microseconds("duration_us").value_or(std::chrono::nanoseconds{});
 }
 

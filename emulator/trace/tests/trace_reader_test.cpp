@@ -112,6 +112,39 @@ TEST(TraceReader, ReadsBackTheFieldsTheReadableFormLeavesOut) {
   EXPECT_EQ((*read)[1].load.dll, "bad\xEF\xBF\xBDname.so");
 }
 
+// Where a fault happened: written and read back, but neither in the readable
+// form nor, therefore, compared by --expect (it changes between builds).
+TEST(TraceReader, ReadsBackAFaultsLocationAndBacktraceWhichTheReadableFormLeavesOut) {
+  TempFile file;
+  TraceRecordBuilder builder;
+  std::vector<TraceRecord> written{builder.header(sample_header())};
+  auto calls = sample_run(1);
+  loader::Fault fault("SIGSEGV (address not mapped) at address 0x10", 11, 0x10);
+  fault.location = "crash.so+0x17ff";
+  fault.backtrace = {"crash.so+0x17ff", "libc.so.6+0x8aeec (raise+0x12)"};
+  calls[1].call.fault = fault;
+  for (auto& call : calls) {
+    written.push_back(builder.hook(call.record()));
+  }
+  const std::string readable_with = readable(written[2]);
+  write_trace(file.path(), written);
+  const auto read = read_all(file.path());
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const HookCallRecord& faulted = (*read)[2].hook;
+  EXPECT_EQ(faulted.fault, fault.description);
+  EXPECT_EQ(faulted.fault_location, "crash.so+0x17ff");
+  EXPECT_EQ(faulted.fault_backtrace, fault.backtrace);
+  EXPECT_EQ(readable_with.find("crash.so"), std::string::npos) << readable_with;
+
+  TraceRecord other = (*read)[2];
+  other.hook.fault_location = "crash.so+0x1234";
+  other.hook.fault_backtrace.clear();
+  EXPECT_EQ(readable(other), readable((*read)[2]));
+  // A record without them (a trace from before) reads as before.
+  EXPECT_FALSE((*read)[1].hook.fault_location.has_value());
+  EXPECT_TRUE((*read)[1].hook.fault_backtrace.empty());
+}
+
 TEST(TraceReader, AcceptsCrLfAndBlankLines) {
   TempFile file;
   std::string text = kHeader;

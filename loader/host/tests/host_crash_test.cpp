@@ -208,5 +208,51 @@ TEST_F(HostCrashTest, AFailedRestartFailsEveryLaterCall) {
   EXPECT_THAT(stop.fault->description, StartsWith("the callout host could not be restarted"));
 }
 
+// The host's own watchdog interrupts a blocked hook and sends its stack back.
+TEST_F(HostCrashTest, TheHostsWatchdogReportsABlockedHookWithItsStack) {
+  auto command = test::native_host({{"CALLOUT_BLOCK_HOOK", "NewPkt"}});
+  command.hook_timeout = std::chrono::milliseconds(100);
+  launch(std::move(command), calloutemu::test::callout_path("block").string());
+  Packet first("first");
+  const auto started = std::chrono::steady_clock::now();
+  const auto blocked = start(first);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  ASSERT_TRUE(blocked.fault.has_value());
+  EXPECT_TRUE(blocked.fault->timed_out);
+  EXPECT_EQ(blocked.fault->description, "did not return within 100 ms (in the callout host)");
+  bool in_block = false;
+  for (const auto& frame : blocked.fault->backtrace) {
+    in_block = in_block || frame.rfind("block.so+0x", 0) == 0;
+  }
+  EXPECT_TRUE(in_block) << ::testing::PrintToString(blocked.fault->backtrace);
+  EXPECT_EQ(chain_->restarts(), 1u);
+  expect_ok(end(first));
+  EXPECT_FALSE(chain_->stop_and_unload().fault.has_value());
+}
+
+// A hook that masks the watchdog's signal: the client gives up after the
+// limit and the grace, kills the host and starts another.
+TEST_F(HostCrashTest, TheClientKillsAHostThatDoesNotAnswerInTime) {
+  auto command = test::native_host({{"CALLOUT_BLOCK_HOOK", "NewPkt"}, {"CALLOUT_BLOCK_MASK", "1"}});
+  command.hook_timeout = std::chrono::milliseconds(100);
+  command.hook_timeout_grace = std::chrono::milliseconds(300);
+  launch(std::move(command), calloutemu::test::callout_path("block").string());
+  Packet first("first");
+  const auto started = std::chrono::steady_clock::now();
+  const auto blocked = start(first);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, std::chrono::milliseconds(400));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  ASSERT_TRUE(blocked.fault.has_value());
+  EXPECT_TRUE(blocked.fault->timed_out);
+  EXPECT_THAT(blocked.fault->description,
+              StartsWith("did not return within 100 ms (the callout host did not answer within"));
+  EXPECT_TRUE(blocked.fault->backtrace.empty());
+  EXPECT_EQ(chain_->restarts(), 1u);
+  ASSERT_FALSE(log_.lines.empty());
+  EXPECT_THAT(log_.lines[0], EndsWith("the host was killed")) << log_.joined();
+  EXPECT_FALSE(chain_->stop_and_unload().fault.has_value());
+}
+
 }  // namespace
 }  // namespace calloutemu::loader

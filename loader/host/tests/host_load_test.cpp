@@ -197,16 +197,18 @@ TEST(HostProgramTest, VersionHelpAndBadArguments) {
   const auto version = calloutemu::test::run_program({CALLOUTEMU_HOST_PROGRAM, "--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.out, StartsWith("callouthost "));
-  EXPECT_THAT(version.out, HasSubstr("protocol 1"));
+  EXPECT_THAT(version.out, HasSubstr("protocol 2"));
 
   const auto help = calloutemu::test::run_program({CALLOUTEMU_HOST_PROGRAM, "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_THAT(help.out, HasSubstr("usage: callouthost --channel PATH"));
+  EXPECT_THAT(help.out, HasSubstr("usage: callouthost [--hook-timeout MS] --channel PATH"));
 
   for (const auto& arguments :
        std::vector<std::vector<std::string>>{{CALLOUTEMU_HOST_PROGRAM},
                                              {CALLOUTEMU_HOST_PROGRAM, "--channel"},
-                                             {CALLOUTEMU_HOST_PROGRAM, "--bogus"}}) {
+                                             {CALLOUTEMU_HOST_PROGRAM, "--bogus"},
+                                             {CALLOUTEMU_HOST_PROGRAM, "--hook-timeout", "x"},
+                                             {CALLOUTEMU_HOST_PROGRAM, "--hook-timeout"}}) {
     const auto bad = calloutemu::test::run_program(arguments);
     EXPECT_EQ(bad.exit_code, 2) << arguments.size();
     EXPECT_THAT(bad.err, StartsWith("callouthost: "));

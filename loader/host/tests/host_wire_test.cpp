@@ -87,6 +87,45 @@ TEST(WireTest, StringListsAreBounded) {
   EXPECT_FALSE(in.ok());
 }
 
+TEST(WireTest, AFaultReadsBackWithItsLocationBacktraceAndTimeout) {
+  Fault fault("did not return within 100 ms", 0, 0);
+  fault.location = "block.so+0x18dd";
+  fault.backtrace = {"libc.so.6+0xcf545 (clock_nanosleep+0x65)", "block.so+0x18dd"};
+  fault.timed_out = true;
+  std::vector<std::uint8_t> storage(1024);
+  WireWriter out(storage.data(), storage.size());
+  write_fault(out, fault);
+  ASSERT_TRUE(out.ok());
+  const Message message(out, storage);
+  auto in = message.reader();
+  const Fault read = read_fault(in);
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(read.description, fault.description);
+  EXPECT_EQ(read.location, fault.location);
+  EXPECT_EQ(read.backtrace, fault.backtrace);
+  EXPECT_TRUE(read.timed_out);
+}
+
+TEST(WireTest, AFaultWithTooManyFramesIsMalformed) {
+  std::vector<std::uint8_t> storage(4096);
+  WireWriter out(storage.data(), storage.size());
+  out.string("SIGSEGV");
+  out.u32(11);
+  out.u64(0x10);
+  out.string("crash.so+0x10");
+  out.u32(static_cast<std::uint32_t>(kMaxBacktraceFrames + 1));
+  for (std::size_t i = 0; i <= kMaxBacktraceFrames; ++i) {
+    out.string("x+0x1");
+  }
+  out.u8(0);
+  ASSERT_TRUE(out.ok());
+  const Message message(out, storage);
+  auto in = message.reader();
+  const Fault read = read_fault(in);
+  EXPECT_FALSE(in.ok());
+  EXPECT_TRUE(read.backtrace.empty());
+}
+
 TEST(WireTest, AnAttemptWithAnUnknownOutcomeIsMalformed) {
   std::vector<std::uint8_t> storage(64);
   WireWriter out(storage.data(), storage.size());

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -158,6 +163,45 @@ TEST(FaultTrapTest, CanBeInstalledAgainAfterItIsGone) {
   { FaultTrap first; }
   FaultTrap second;
   EXPECT_TRUE(second.run(store_to_bad_address).has_value());
+}
+
+std::size_t thread_count() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(FaultTrapTest, StartsAWatchdogThreadOnlyWithATimeout) {
+  FaultTrap trap;
+  const auto before = thread_count();
+  trap.set_timeout(std::chrono::milliseconds(0));
+  EXPECT_EQ(thread_count(), before);
+  trap.set_timeout(std::chrono::milliseconds(200));
+  EXPECT_EQ(thread_count(), before + 1);
+  trap.set_timeout(std::chrono::milliseconds(0));
+  EXPECT_EQ(thread_count(), before);
+}
+
+// The watchdog interrupts a blocked call on any thread, with its stack.
+TEST(FaultTrapTest, TheWatchdogInterruptsABlockedCallOnAnotherThread) {
+  FaultTrap trap;
+  trap.set_timeout(std::chrono::milliseconds(40));
+  std::optional<Fault> fault;
+  std::thread worker([&] {
+    fault = trap.run([] {
+      for (;;) {
+        pause();
+      }
+    });
+  });
+  worker.join();
+  ASSERT_TRUE(fault.has_value());
+  EXPECT_TRUE(fault->timed_out);
+  EXPECT_FALSE(fault->backtrace.empty());
+  EXPECT_FALSE(is_blocked(SIGRTMIN + 4));
 }
 
 TEST(FaultTrapDeathTest, DoesNotSwallowFaultsOutsideRun) {

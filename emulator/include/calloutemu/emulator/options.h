@@ -81,11 +81,13 @@ struct DiagnosticOptions {
   bool break_always = false;                              // --break-always
   bool wait_for_debugger = false;                         // --wait-for-debugger
 
-  // The watchdog's limit: --hook-timeout, else 1000 ms in checked mode, else
-  // none (zero).
+  // The watchdog's limit: --hook-timeout, else 1000 ms in checked mode
+  // unless a debugger is expected (time stands still at a break point, but
+  // the clock does not), else none (zero).
   std::chrono::milliseconds effective_hook_timeout() const {
-    return hook_timeout.value_or(checked ? std::chrono::milliseconds(1000)
-                                         : std::chrono::milliseconds(0));
+    const bool debugging = wait_for_debugger || !break_before.empty();
+    return hook_timeout.value_or(checked && !debugging ? std::chrono::milliseconds(1000)
+                                                       : std::chrono::milliseconds(0));
   }
 };
 

@@ -13,18 +13,41 @@
 // isolation for that.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace calloutemu::loader {
 
 struct Fault {
+  Fault() = default;
+  explicit Fault(std::string description_, std::uint32_t code_ = 0, std::uintptr_t address_ = 0)
+      : description(std::move(description_)), code(code_), address(address_) {}
+
   std::string description;  // "SIGSEGV (address not mapped) at 0x10", "C++ exception: ..."
   std::uint32_t code = 0;   // signal number or Windows exception code; 0 for C++ exceptions
   std::uintptr_t address = 0;
+  // The faulting instruction as module+offset ("crash.so+0x1139 (on_new_packet+0x9)"); empty
+  // when unknown (C++ exceptions, an architecture whose registers are not read).
+  std::string location;
+  // The frames, innermost first, in the same form, up to the first in the
+  // trap's own module (the caller's frames are left out).
+  std::vector<std::string> backtrace;
+  bool timed_out = false;              // the watchdog interrupted a call that did not return
 };
+
+inline constexpr std::size_t kMaxBacktraceFrames = 32;
+
+// An address in code as "module+0xOFFSET", with " (symbol+0xNN)" when the
+// module's dynamic symbols or exports name one; "0x..." outside any module.
+std::string describe_code_address(std::uintptr_t address);
+
+class HookWatchdog;
 
 // Installs the process-wide handlers for its lifetime. Only one may exist at a
 // time, and run() is not re-entrant on one thread.
@@ -34,6 +57,14 @@ class FaultTrap {
   ~FaultTrap();
   FaultTrap(const FaultTrap&) = delete;
   FaultTrap& operator=(const FaultTrap&) = delete;
+
+  // Interrupts any run() still going after `timeout` (0: none, and no
+  // watchdog thread) and returns it as a Fault with timed_out set and the
+  // blocked thread's stack. POSIX: the thread is sent SIGRTMIN+4; a call
+  // that blocks that signal is not interrupted. The check costs two atomic
+  // stores a call; the watchdog polls every min(timeout/4, 50 ms).
+  void set_timeout(std::chrono::milliseconds timeout);
+  std::chrono::milliseconds timeout() const { return timeout_; }
 
   template <class F>
   std::optional<Fault> run(F&& f) {
@@ -47,6 +78,9 @@ class FaultTrap {
     (*static_cast<F*>(f))();
   }
   std::optional<Fault> run_erased(void (*fn)(void*), void* context);
+
+  std::chrono::milliseconds timeout_{0};
+  std::unique_ptr<HookWatchdog> watchdog_;
 };
 
 // Calls fn(context), turning a C++ exception into a Fault (used by run()).

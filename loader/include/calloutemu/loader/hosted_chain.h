@@ -41,6 +41,13 @@ struct HostCommand {
   // How long a new host may take to answer its first request (Wine creates
   // a new prefix on first use, which takes a while).
   std::chrono::milliseconds startup_timeout{60000};
+  // The watchdog's limit for one hook call (0: none). The host is started
+  // with --hook-timeout and interrupts a blocked hook itself; the client
+  // waits this long plus hook_timeout_grace for the reply, then kills the
+  // host (a hook that blocks the watchdog's signal) and reports the timeout
+  // without a stack.
+  std::chrono::milliseconds hook_timeout{0};
+  std::chrono::milliseconds hook_timeout_grace{2000};
 };
 
 struct HostedLoad {

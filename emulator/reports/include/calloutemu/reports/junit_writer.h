@@ -81,7 +81,9 @@ JunitCase request_case(const server::RequestOutcome& outcome, std::string_view c
 // One hook call in a line: "PktDrop(DUPLICATE) -> 0", "NewPkt -> 0, ProcessIt=FALSE",
 // "AddressOffer(NEW) -> crashed: SIGSEGV ...", "PktSend(SEND_PACKET) -> 87 (0x00000057)".
 // With record.arguments: ProcessIt when NewPkt left it FALSE, a replaced
-// packet, AddressDel's and AddressOffer's address, DeleteClient's client.
+// packet, AddressDel's and AddressOffer's address, DeleteClient's client. A
+// crash reads "crashed: DESCRIPTION at LOCATION" and is followed by its
+// backtrace (fault_backtrace_lines), so JUnit's failure details carry both.
 std::string hook_line(const server::HookRecord& record);
 
 }  // namespace calloutemu::reports

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,9 @@ struct RunSummary {
   std::map<std::string, std::uint64_t> responses;  // by message type name
   std::uint64_t faults = 0;
   std::uint64_t findings = 0;
-  std::vector<HookSummary> hooks;              // in this order in the file
-  std::vector<SlowCallSummary> slowest_calls;  // slowest first
+  std::optional<std::uint64_t> slow_hook_calls;  // only with --slow-hook
+  std::vector<HookSummary> hooks;                // in this order in the file
+  std::vector<SlowCallSummary> slowest_calls;    // slowest first
   int exit_code = 0;
 };
 

@@ -76,6 +76,10 @@ struct HookCallRecord {
   std::optional<std::uint64_t> context;
   DWORD returned = 0;
   std::optional<std::string> fault;  // the fault's description when it crashed or threw
+  // Where it crashed ("crash.so+0x1139") and the stack, innermost first: they
+  // change between builds, so the readable form (and --expect) leaves them out.
+  std::optional<std::string> fault_location;
+  std::vector<std::string> fault_backtrace;
   std::chrono::nanoseconds duration{};
 };
 

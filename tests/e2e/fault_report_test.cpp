@@ -1,0 +1,216 @@
+// Issue 6, fault reports and the watchdog: where a hook crashed, the run that
+// ends in-process and goes on through a host, hooks that block, slow hooks.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "replay_fixture.h"
+#include "wine_fixtures.h"
+
+namespace calloutemu::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class FaultReportTest : public ReplayTest {
+ protected:
+  // every_type.pcap: eleven requests.
+  ProgramRun replay(const std::filesystem::path& callout, std::vector<std::string> extra,
+                    std::map<std::string, std::string> env) {
+    std::vector<std::string> args = {
+        "--dlls",  callout.string(),
+        "--pcap",  fixture_source_path("captures/generated/every_type.pcap").string(),
+        "--scope", "192.0.2.0/24",
+        "--trace", (dir_ / "trace.jsonl").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args, std::move(env));
+  }
+
+  std::vector<nlohmann::json> trace() const { return read_json_lines(dir_ / "trace.jsonl"); }
+
+  // The request numbers of the trace's hook records, in order.
+  std::vector<std::uint64_t> requests_in_trace() const {
+    std::vector<std::uint64_t> requests;
+    for (const auto& record : trace()) {
+      if (record["record"] == "hook") {
+        requests.push_back(record["request"].get<std::uint64_t>());
+      }
+    }
+    return requests;
+  }
+
+  static bool has_stop(const std::vector<nlohmann::json>& records) {
+    for (const auto& record : records) {
+      if (record.value("hook", "") == "Control" && record.contains("code") &&
+          record["code"]["name"] == "STOP") {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_F(FaultReportTest, InProcessACrashEndsTheRunAtItsRequestWithWhereItHappened) {
+  for (const char* kind : {"segv", "abort", "fpe", "ill"}) {
+    SCOPED_TRACE(kind);
+    const auto result = replay(callout_path("crash"), {},
+                               {{"CALLOUT_CRASH_HOOK", "NewPkt"},
+                                {"CALLOUT_CRASH_CALL", "2"},
+                                {"CALLOUT_CRASH_KIND", kind}});
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+    EXPECT_THAT(result.err, HasSubstr("\n    #0 "));  // the backtrace
+    EXPECT_THAT(result.err, HasSubstr(" " + callout_file_name("crash") + "+0x"));
+    EXPECT_THAT(result.err,
+                HasSubstr("replay stopped: at request 2 because NewPkt crashed in-process"));
+    EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent"));
+    EXPECT_THAT(result.out, Not(HasSubstr("unloaded:")));
+    // The trace is complete JSON Lines up to the fault: request 1, then request 2's NewPkt.
+    const auto records = trace();
+    ASSERT_FALSE(records.empty());
+    const auto& last = records.back();
+    EXPECT_EQ(last["hook"], "NewPkt");
+    EXPECT_EQ(last["request"], 2);
+    EXPECT_TRUE(last.contains("fault"));
+    EXPECT_THAT(last.value("location", ""), HasSubstr("+0x"));
+    EXPECT_TRUE(last["backtrace"].is_array());
+    EXPECT_FALSE(has_stop(records));
+    for (const auto request : requests_in_trace()) {
+      EXPECT_LE(request, 2u);
+    }
+    // The callout's own record: no hook of request 3.
+    for (const auto& record : records) {
+      EXPECT_NE(record.value("request", 0), 3);
+    }
+  }
+}
+
+TEST_F(FaultReportTest, InProcessACrashInStartReplaysNoRequest) {
+  const auto result = replay(callout_path("crash"), {}, {{"CALLOUT_CRASH_HOOK", "Control"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Control(START): crashed: SIGSEGV"));
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent"));
+  EXPECT_THAT(result.err, HasSubstr("no request was replayed"));
+  EXPECT_THAT(result.err, HasSubstr("hook calls: NewPkt 0,"));
+  EXPECT_TRUE(requests_in_trace() == std::vector<std::uint64_t>{0});
+}
+
+TEST_F(FaultReportTest, InProcessTheJunitReportIsClosedWithTheFaultingRequestFailed) {
+  const auto result = replay(callout_path("crash"), {"--junit", (dir_ / "junit.xml").string()},
+                             {{"CALLOUT_CRASH_HOOK", "PktSend"}, {"CALLOUT_CRASH_CALL", "2"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  const std::string junit = read_text_file(dir_ / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("</testsuites>"));
+  EXPECT_THAT(junit, HasSubstr("type=\"hook fault\""));
+  EXPECT_THAT(junit, HasSubstr(callout_file_name("crash") + "+0x"));
+  EXPECT_THAT(junit, HasSubstr("\n    #0 "));
+}
+
+TEST_F(FaultReportTest, ThroughANativeHostACrashIsLocatedAndTheRunGoesOn) {
+  const auto result = replay(callout_path("crash"), {"--host", "process"},
+                             {{"CALLOUT_CRASH_HOOK", "NewPkt"}, {"CALLOUT_CRASH_CALL", "2"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err,
+              HasSubstr("(in the callout host) at " + callout_file_name("crash") + "+0x"));
+  EXPECT_THAT(result.err, HasSubstr("restarted"));
+  EXPECT_THAT(result.err, Not(HasSubstr("replay stopped")));
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): returned 0"));
+  EXPECT_EQ(report_value(result.err, "requests"), "11");
+}
+
+TEST_F(FaultReportTest, UnderWineACrashIsLocatedInTheDll) {
+  SKIP_WITHOUT_WINE();
+  const auto result = replay(windows_callout_path("crash"), {"--host", "wine"},
+                             {{"CALLOUT_CRASH_HOOK", "NewPkt"}, {"CALLOUT_CRASH_CALL", "2"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err, HasSubstr("crash.dll+0x"));
+  EXPECT_THAT(result.err, HasSubstr("restarted"));
+}
+
+TEST_F(FaultReportTest, InProcessABlockedHookTimesOutWithItsStackAndEndsTheRun) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = replay(callout_path("block"), {"--hook-timeout", "200"},
+                             {{"CALLOUT_BLOCK_HOOK", "NewPkt"}, {"CALLOUT_BLOCK_CALL", "2"}});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err, HasSubstr("did not return within 200 ms"));
+  EXPECT_THAT(result.err, HasSubstr(" " + callout_file_name("block") + "+0x"));
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: at request 2 because NewPkt did not return"));
+  EXPECT_FALSE(has_stop(trace()));
+}
+
+TEST_F(FaultReportTest, ThroughANativeHostABlockedHookTimesOutAndTheRunGoesOn) {
+  const auto result = replay(callout_path("block"), {"--host", "process", "--hook-timeout", "200"},
+                             {{"CALLOUT_BLOCK_HOOK", "NewPkt"}, {"CALLOUT_BLOCK_CALL", "2"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err, HasSubstr("did not return within 200 ms (in the callout host)"));
+  EXPECT_THAT(result.err, HasSubstr(callout_file_name("block") + "+0x"));  // the host's stack
+  EXPECT_THAT(result.err, HasSubstr("restarted"));
+  EXPECT_EQ(report_value(result.err, "requests"), "11");
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): returned 0"));
+}
+
+// The host's watchdog cannot interrupt a hook that blocks its signal: the
+// client gives up after the limit and the grace, kills the host, and goes on.
+TEST_F(FaultReportTest, AHostBlockedWithSignalsMaskedIsKilledAndTheRunGoesOn) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = replay(
+      callout_path("block"), {"--host", "process", "--hook-timeout", "200"},
+      {{"CALLOUT_BLOCK_HOOK", "NewPkt"}, {"CALLOUT_BLOCK_CALL", "2"}, {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err,
+              HasSubstr("did not return within 200 ms (the callout host did not answer"));
+  EXPECT_THAT(result.err, HasSubstr("restarted"));
+  EXPECT_EQ(report_value(result.err, "requests"), "11");
+}
+
+TEST_F(FaultReportTest, UnderWineABlockedHookTimesOutAndTheRunGoesOn) {
+  SKIP_WITHOUT_WINE();
+  const auto result =
+      replay(windows_callout_path("block"), {"--host", "wine", "--hook-timeout", "500"},
+             {{"CALLOUT_BLOCK_HOOK", "NewPkt"}, {"CALLOUT_BLOCK_CALL", "2"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): NewPkt in "));
+  EXPECT_THAT(result.err, HasSubstr("did not return within 500 ms"));
+  EXPECT_THAT(result.err, HasSubstr("restarted"));
+  EXPECT_EQ(report_value(result.err, "requests"), "11");
+}
+
+TEST_F(FaultReportTest, SlowHooksAreWarnedAboutAndCounted) {
+  const auto result = replay(callout_path("block"),
+                             {"--slow-hook", "20", "--summary-json", (dir_ / "s.json").string()},
+                             {{"CALLOUT_BLOCK_HOOK", "PktSend"}, {"CALLOUT_BLOCK_MS", "60"}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err,
+              HasSubstr("request 1 (frame 1 of every_type.pcap): PktSend(SEND_PACKET) took "));
+  EXPECT_THAT(result.err, HasSubstr(": a hook should not block"));
+  EXPECT_EQ(report_value(result.err, "slow hook calls"), "1 (over 20 ms)");
+  const auto summary = nlohmann::json::parse(read_text_file(dir_ / "s.json"));
+  EXPECT_EQ(summary["slow_hook_calls"], 1);
+
+  const auto start = replay(callout_path("block"), {"--slow-hook", "20"},
+                            {{"CALLOUT_BLOCK_HOOK", "Control"}, {"CALLOUT_BLOCK_MS", "60"}});
+  EXPECT_THAT(start.err, HasSubstr("warning: Control(START) took "));
+}
+
+TEST_F(FaultReportTest, WithoutAFaultNothingChanges) {
+  const auto result =
+      replay(callout_path("block"), {"--hook-timeout", "1000", "--slow-hook", "500"}, {});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(report_value(result.err, "hook faults"), "0");
+  EXPECT_EQ(report_value(result.err, "slow hook calls"), "0 (over 500 ms)");
+  EXPECT_TRUE(has_stop(trace()));
+}
+
+}  // namespace
+}  // namespace calloutemu::test
