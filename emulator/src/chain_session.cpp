@@ -37,6 +37,10 @@ bool report_control(const loader::ControlCall& call, const std::string& dll, spd
   if (call.fault) {
     out << label << ": crashed: " << call.fault->description << '\n';
     log.error("{} in {} crashed: {}", label, dll, call.fault->description);
+    for (const auto& finding : call.findings) {
+      out << label << ": finding: " << finding << '\n';
+      log.warn("{}", finding);
+    }
     return true;
   }
   out << label << ": returned " << call.returned << '\n';
@@ -101,7 +105,7 @@ Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& 
 Loaded load_in_process(const std::vector<std::string>& names, loader::FaultTrap& trap,
                        ChainSession& session,
                        const std::function<void(const loader::LoadAttempt&)>& on_attempt) {
-  auto chain = loader::load_callout_chain(names, trap, on_attempt);
+  auto chain = loader::load_callout_chain(names, trap, on_attempt, session.guarded.get());
   Loaded loaded{chain.attempts, chain.start, std::nullopt};
   if (chain.callout) {
     std::array<bool, loader::kHookSlotCount> members{};
@@ -212,6 +216,9 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
     }
     loaded = std::move(hosted).value();
   } else {
+    if (options.diagnostics.checked) {
+      start.session.guarded = std::make_unique<loader::GuardedMemory>();
+    }
     loaded = load_in_process(names, trap, start.session, on_attempt);
   }
   out.flush();
@@ -235,14 +242,25 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
   return start;
 }
 
+loader::CalloutHooks& checked_hooks(ChainSession& session, loader::CalloutHooks& hooks) {
+  if (!session.guarded || session.hosted) {
+    return hooks;
+  }
+  session.checked = std::make_unique<loader::CheckedHooks>(hooks, *session.guarded, session.dll);
+  return *session.checked;
+}
+
 std::optional<loader::ControlCall> end_session(ChainSession& session, loader::FaultTrap& trap,
                                                spdlog::logger& log, std::ostream& out) {
   if (!session.loaded()) {
     return std::nullopt;
   }
   out.flush();
-  const auto stop =
+  auto stop =
       session.hosted ? session.hosted->stop_and_unload() : session.callout->stop_and_unload(trap);
+  if (session.guarded && !session.hosted) {
+    loader::describe_checked_fault(stop, *session.guarded, session.dll);
+  }
   session.faulted = report_control(stop, session.dll, log, out) || session.faulted;
   out << "unloaded: " << session.dll << '\n';
   session.callout.reset();

@@ -76,6 +76,7 @@ std::string ReplayReport::where(const server::CaptureOrigin& origin) const {
 void ReplayReport::hook_called(const server::HookRecord& record) {
   ++calls_[static_cast<std::size_t>(record.hook)];
   latency_.add(record.hook, record.call->duration, record.request);
+  checked_findings_ += record.call->findings.size();
   if (!record.call->fault) {
     return;
   }

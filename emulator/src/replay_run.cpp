@@ -147,7 +147,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   } else if (start.session.callout) {
     own_hooks =
         std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
-    hooks = own_hooks.get();
+    hooks = &checked_hooks(start.session, *own_hooks);
   } else {
     own_hooks = std::make_unique<loader::NoHooks>();
     hooks = own_hooks.get();
@@ -200,7 +200,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     outputs.traces->control(*stop);
   }
   report_out.flush();
-  const bool faulted = start.session.faulted || report.faults() != 0;
+  // --checked: what it catches fails the run as a crash does.
+  const bool faulted =
+      start.session.faulted || report.faults() != 0 || report.checked_findings() != 0;
   const auto verdict = close_outputs(outputs, options, log, err);
 
   ExitCode code = kExitOk;
