@@ -136,6 +136,7 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
     return plan.error();
   }
   setup.plan = std::move(plan).value();
+  setup.plan.command.checked = options.diagnostics.checked;
   if (!setup.plan.warning.empty()) {
     log.warn("{}", setup.plan.warning);
   }

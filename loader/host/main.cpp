@@ -22,7 +22,7 @@ using namespace calloutemu::loader;
 using namespace calloutemu::loader::host;
 
 constexpr char kUsage[] =
-    "usage: callouthost --channel PATH\n"
+    "usage: callouthost --channel PATH [--checked]\n"
     "       callouthost --version | --help\n"
     "\n"
     "The callout host of calloutemu: calloutemu starts it and drives it over the\n"
@@ -39,7 +39,7 @@ int fail(const std::string& message) {
   return kUsageExitStatus;
 }
 
-int serve(const std::string& channel_path) {
+int serve(const std::string& channel_path, bool checked_mode) {
   // Before anything a callout could write to.
   auto pipes = HostPipes::take();
   if (!pipes) {
@@ -58,7 +58,12 @@ int serve(const std::string& channel_path) {
   }
   FaultTrap trap;
   const HookClock clock = HookClock::calibrated();
-  HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access);
+  std::optional<GuardedMemory> guarded;
+  if (checked_mode) {
+    guarded.emplace();
+  }
+  HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access,
+                    guarded ? &*guarded : nullptr);
   const int status = server.run();
   // Nothing of the callout's may run after its unload (atexit handlers it
   // left): what it printed is flushed, and the process ends here.
@@ -71,6 +76,7 @@ int serve(const std::string& channel_path) {
 int main(int argc, char** argv) {
   const std::vector<std::string> arguments = host_arguments(argc, argv);
   std::optional<std::string> channel;
+  bool checked = false;
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (argument == "--version") {
@@ -81,6 +87,10 @@ int main(int argc, char** argv) {
     if (argument == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
+    }
+    if (argument == "--checked") {
+      checked = true;
+      continue;
     }
     if (argument == "--channel") {
       if (i + 1 >= arguments.size() || arguments[i + 1].empty()) {
@@ -94,5 +104,5 @@ int main(int argc, char** argv) {
   if (!channel) {
     return usage_error("--channel PATH is required");
   }
-  return serve(*channel);
+  return serve(*channel, checked);
 }

@@ -118,7 +118,7 @@ void describe_checked_fault(ControlCall& call, const GuardedMemory& memory,
   if (!call.fault) {
     return;
   }
-  if (auto where = memory.locate(call.fault->address);
+  if (auto where = memory.locate(call.fault->accessed);
       where && where->label == kChainDllsLabel && where->area == GuardedMemory::Area::retired) {
     call.findings.push_back("Control(" + std::string(control_code_name(call.code)) + ")" +
                             " read ChainDlls after DhcpServerCalloutEntry returned in " + dll);

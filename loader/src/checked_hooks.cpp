@@ -174,7 +174,7 @@ void CheckedBuffers::classify(Hook hook, const std::optional<Fault>& fault,
   if (!fault) {
     return;
   }
-  const auto where = memory_.locate(fault->address);
+  const auto where = memory_.locate(fault->accessed);
   if (!where) {
     return;
   }

@@ -55,6 +55,9 @@ Result<std::unique_ptr<HostConnection>> HostConnection::start(const HostCommand&
 
   HostSpawn spawn;
   spawn.argv = command.argv;
+  if (command.checked) {
+    spawn.argv.push_back("--checked");
+  }
   spawn.argv.push_back("--channel");
   spawn.argv.push_back(path_for_host(channel->path(), command.windows_host));
   spawn.environment = command.environment;

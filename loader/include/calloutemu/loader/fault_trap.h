@@ -24,6 +24,9 @@ struct Fault {
   std::string description;  // "SIGSEGV (address not mapped) at 0x10", "C++ exception: ..."
   std::uint32_t code = 0;   // signal number or Windows exception code; 0 for C++ exceptions
   std::uintptr_t address = 0;
+  // The memory a segmentation fault or access violation touched, when known
+  // (checked mode tells its guard pages by it).
+  std::uintptr_t accessed = 0;
 };
 
 // Installs the process-wide handlers for its lifetime. Only one may exist at a
