@@ -26,8 +26,8 @@ TEST(GuardedMemory, BlocksEndAtAPageEndAndTheNextByteFaults) {
   volatile std::uint8_t* past = block + 4096;
   const auto fault = trap.run([&] { *past = 1; });
   ASSERT_TRUE(fault);
-  EXPECT_EQ(fault->address, address_of(block + 4096));
-  const auto where = memory.locate(fault->address);
+  EXPECT_EQ(fault->accessed, address_of(block + 4096));
+  const auto where = memory.locate(fault->accessed);
   ASSERT_TRUE(where);
   EXPECT_EQ(where->label, "receive buffer");
   EXPECT_EQ(where->area, GuardedMemory::Area::past_end);
@@ -53,7 +53,7 @@ TEST(GuardedMemory, ARetiredBlockIsPoisonedAndFaultsUntilReopened) {
   volatile std::uint8_t sink = 0;
   const auto fault = trap.run([&] { sink = block[10]; });
   ASSERT_TRUE(fault);
-  const auto where = memory.locate(fault->address);
+  const auto where = memory.locate(fault->accessed);
   ASSERT_TRUE(where);
   EXPECT_EQ(where->label, "DHCP_SERVER_OPTIONS");
   EXPECT_EQ(where->area, GuardedMemory::Area::retired);

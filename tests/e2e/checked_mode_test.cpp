@@ -186,7 +186,7 @@ class CheckedCleanTest : public ReplayTest, public ::testing::WithParamInterface
     std::vector<nlohmann::json> trace;
     std::vector<std::vector<std::string>> packets;
   };
-  Seen replay(bool checked) {
+  Seen replay(bool checked, const std::vector<std::string>& host_args = {}) {
     const auto& c = GetParam();
     std::string dlls;
     std::stringstream names(c.dlls);
@@ -204,6 +204,7 @@ class CheckedCleanTest : public ReplayTest, public ::testing::WithParamInterface
     if (checked) {
       args.push_back("--checked");
     }
+    args.insert(args.end(), host_args.begin(), host_args.end());
     Seen seen;
     seen.run = run(
         args, {{"CALLOUT_MACFILTER_LIST",
@@ -230,6 +231,17 @@ TEST_P(CheckedCleanTest, GivesNoFindingAndTheSameTrace) {
   for (std::size_t i = 0; i < plain.trace.size(); ++i) {
     EXPECT_EQ(checked.trace[i], plain.trace[i]) << "trace record " << i;
   }
+  EXPECT_EQ(checked.packets, plain.packets);
+}
+
+TEST_P(CheckedCleanTest, GivesNoFindingAndTheSameTraceInANativeHost) {
+  const auto plain = replay(false, {"--host", "process"});
+  const auto checked = replay(true, {"--host", "process"});
+  ASSERT_EQ(plain.run.exit_code, 0) << plain.run.err;
+  EXPECT_EQ(checked.run.exit_code, 0) << checked.run.err;
+  EXPECT_EQ(report_value("\n" + checked.run.err, "findings"),
+            report_value("\n" + plain.run.err, "findings"));
+  EXPECT_EQ(checked.trace, plain.trace);
   EXPECT_EQ(checked.packets, plain.packets);
 }
 

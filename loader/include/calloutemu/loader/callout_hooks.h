@@ -44,7 +44,7 @@ struct HookCall {
   std::chrono::nanoseconds duration{};  // 0 unless the hooks are timed
   // Misuse checked mode caught in this call (CheckedHooks), each naming the
   // hook and the DLL.
-  std::vector<std::string> findings;
+  std::vector<std::string> findings{};
 };
 
 class CalloutHooks {

@@ -44,7 +44,7 @@ struct ControlCall {
   DWORD returned = 0;
   std::optional<Fault> fault;
   std::chrono::nanoseconds duration{};
-  std::vector<std::string> findings;  // checked mode: misuse behind its fault
+  std::vector<std::string> findings{};  // checked mode: misuse behind its fault
 };
 
 // The label of checked mode's guarded ChainDlls string (GuardedMemory).
