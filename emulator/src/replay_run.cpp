@@ -154,6 +154,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   }
 
   ReplayReport report(log, start.session.dll, paths);
+  if (start.start) {
+    report.count_control_findings(start.start->findings.size());
+  }
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
@@ -196,8 +199,11 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   dhcp.finish(feed.counters().requests);
   progress.finish();
 
-  if (auto stop = end_session(start.session, trap, log, report_out); stop && outputs.traces) {
-    outputs.traces->control(*stop);
+  if (auto stop = end_session(start.session, trap, log, report_out); stop) {
+    report.count_control_findings(stop->findings.size());
+    if (outputs.traces) {
+      outputs.traces->control(*stop);
+    }
   }
   report_out.flush();
   // --checked: what it catches fails the run as a crash does.

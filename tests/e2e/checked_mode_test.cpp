@@ -151,6 +151,24 @@ TEST_F(ReplayTest, WithoutCheckedAPastSizeWriteFarOutIsNotCaughtPerHook) {
   EXPECT_THAT(result.err, ::testing::Not(HasSubstr("bytes after it")));
 }
 
+// ChainDlls read in Control(START) and Control(STOP): the finding follows
+// the crash line and counts in the summary.
+TEST_F(ReplayTest, ChainDllsReadInControlIsAFinding) {
+  for (const char* call : {"1", "2"}) {
+    const std::string label = std::string(call) == "1" ? "Control(START)" : "Control(STOP)";
+    const auto result = run(
+        {"--dlls", callout_path("keepchain").string(), "--pcap",
+         fixture_source_path("captures/generated/dora.pcap").string(), "--config",
+         fixture_source_path("captures/configs/lab.conf").string(), "--no-progress", "--checked"},
+        {{"CALLOUT_KEEPCHAIN_HOOK", "Control"}, {"CALLOUT_KEEPCHAIN_CALL", call}});
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_THAT(result.out, HasSubstr(label + ": finding: " + label +
+                                      " read ChainDlls after DhcpServerCalloutEntry returned in " +
+                                      callout_path("keepchain").string()));
+    EXPECT_EQ(report_value("\n" + result.err, "findings"), "1") << result.err;
+  }
+}
+
 struct CleanCase {
   const char* name;
   const char* dlls;  // fixture names, comma-separated
