@@ -42,6 +42,10 @@ bool report_control(const loader::ControlCall& call, const std::string& dll, spd
     out << label << ": " << what << summary << '\n';
     log.error("{} in {} {}{}{}", label, dll, what, summary,
               reports::fault_backtrace_lines(*call.fault));
+    for (const auto& finding : call.findings) {
+      out << label << ": finding: " << finding << '\n';
+      log.warn("{}", finding);
+    }
     return true;
   }
   out << label << ": returned " << call.returned << '\n';
@@ -106,7 +110,7 @@ Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& 
 Loaded load_in_process(const std::vector<std::string>& names, loader::FaultTrap& trap,
                        ChainSession& session,
                        const std::function<void(const loader::LoadAttempt&)>& on_attempt) {
-  auto chain = loader::load_callout_chain(names, trap, on_attempt);
+  auto chain = loader::load_callout_chain(names, trap, on_attempt, session.guarded.get());
   Loaded loaded{chain.attempts, chain.start, std::nullopt};
   if (chain.callout) {
     std::array<bool, loader::kHookSlotCount> members{};
@@ -138,6 +142,7 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
   }
   setup.plan = std::move(plan).value();
   setup.plan.command.hook_timeout = options.diagnostics.effective_hook_timeout();
+  setup.plan.command.checked = options.diagnostics.checked;
   if (!setup.plan.warning.empty()) {
     log.warn("{}", setup.plan.warning);
   }
@@ -218,6 +223,9 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
     }
     loaded = std::move(hosted).value();
   } else {
+    if (options.diagnostics.checked) {
+      start.session.guarded = std::make_unique<loader::GuardedMemory>();
+    }
     // START follows the attempt that loaded: --break-before Control@0 stops there.
     Breakpoints breakpoints(options.diagnostics, log);
     auto before_start = [&](const loader::LoadAttempt& attempt) {
@@ -249,14 +257,25 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
   return start;
 }
 
+loader::CalloutHooks& checked_hooks(ChainSession& session, loader::CalloutHooks& hooks) {
+  if (!session.guarded || session.hosted) {
+    return hooks;
+  }
+  session.checked = std::make_unique<loader::CheckedHooks>(hooks, *session.guarded, session.dll);
+  return *session.checked;
+}
+
 std::optional<loader::ControlCall> end_session(ChainSession& session, loader::FaultTrap& trap,
                                                spdlog::logger& log, std::ostream& out) {
   if (!session.loaded()) {
     return std::nullopt;
   }
   out.flush();
-  const auto stop =
+  auto stop =
       session.hosted ? session.hosted->stop_and_unload() : session.callout->stop_and_unload(trap);
+  if (session.guarded && !session.hosted) {
+    loader::describe_checked_fault(stop, *session.guarded, session.dll);
+  }
   session.faulted = report_control(stop, session.dll, log, out) || session.faulted;
   out << "unloaded: " << session.dll << '\n';
   session.callout.reset();

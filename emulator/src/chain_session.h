@@ -15,6 +15,7 @@
 #include "calloutemu/emulator/options.h"
 #include "calloutemu/loader/callout_config.h"
 #include "calloutemu/loader/chain_loader.h"
+#include "calloutemu/loader/checked_hooks.h"
 #include "calloutemu/loader/fault_trap.h"
 #include "calloutemu/loader/hosted_chain.h"
 #include "calloutemu/result.h"
@@ -22,10 +23,12 @@
 namespace calloutemu::emulator {
 
 struct ChainSession {
-  std::optional<loader::LoadedCallout> callout;  // loaded in-process
-  std::unique_ptr<loader::HostedChain> hosted;   // loaded in a callout host
-  std::string dll;                               // the loaded DLL's name
-  bool faulted = false;                          // a Control call crashed
+  std::unique_ptr<loader::GuardedMemory> guarded;  // --checked, in-process: ChainDlls, buffers
+  std::unique_ptr<loader::CheckedHooks> checked;   // --checked, in-process
+  std::optional<loader::LoadedCallout> callout;    // loaded in-process
+  std::unique_ptr<loader::HostedChain> hosted;     // loaded in a callout host
+  std::string dll;                                 // the loaded DLL's name
+  bool faulted = false;                            // a Control call crashed
 
   bool loaded() const { return callout.has_value() || hosted != nullptr; }
 };
@@ -43,6 +46,10 @@ struct SessionStart {
 // kExitOk unless `continue_without_callouts` (a replay goes on without them).
 SessionStart start_session(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
                            bool continue_without_callouts, spdlog::logger& log, std::ostream& out);
+
+// --checked with an in-process chain: `hooks` wrapped in CheckedHooks (owned
+// by `session`); otherwise `hooks` itself (a callout host checks on its side).
+loader::CalloutHooks& checked_hooks(ChainSession& session, loader::CalloutHooks& hooks);
 
 // Prints a Control call; true when the hook faulted.
 bool report_control(const loader::ControlCall& call, const std::string& dll, spdlog::logger& log,

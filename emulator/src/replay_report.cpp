@@ -107,6 +107,7 @@ void ReplayReport::control_called(const loader::ControlCall& call) {
 void ReplayReport::hook_called(const server::HookRecord& record) {
   ++calls_[static_cast<std::size_t>(record.hook)];
   latency_.add(record.hook, record.call->duration, record.request);
+  checked_findings_ += record.call->findings.size();
   std::string hook(loader::to_string(record.hook));
   const auto code = code_name(record.hook, record.code);
   if (!code.empty()) {

@@ -51,6 +51,14 @@ class ReplayReport final : public server::ServerObserver {
                               const server::LookaheadCounters& feed) const;
 
   std::uint64_t faults() const { return faults_; }
+  // What checked mode caught in hook calls (HookCall::findings).
+  std::uint64_t checked_findings() const { return checked_findings_; }
+  // Checked mode's findings of Control(START)/Control(STOP), logged where
+  // the call is reported: counted in the summary.
+  void count_control_findings(std::size_t count) {
+    findings_ += count;
+    checked_findings_ += count;
+  }
   std::string where(const server::CaptureOrigin& origin) const;  // "frame 7 of a.pcap"
 
  private:
@@ -68,6 +76,7 @@ class ReplayReport final : public server::ServerObserver {
   reports::HookLatency latency_;
   std::uint64_t faults_ = 0;
   std::uint64_t findings_ = 0;
+  std::uint64_t checked_findings_ = 0;
   std::uint64_t dropped_ = 0;
   std::uint64_t dropped_by_callout_ = 0;
   std::uint64_t responses_ = 0;

@@ -154,6 +154,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     return *start.stop;
   }
   std::unique_ptr<loader::CalloutHooks> own_hooks;
+  std::unique_ptr<SerializedHooks> serialized;
   std::unique_ptr<StopAfterFault> stopper;  // in-process: a fault ends the run
   loader::CalloutHooks* hooks = nullptr;
   const auto clock = loader::HookClock::calibrated();
@@ -165,7 +166,12 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   } else if (start.session.callout) {
     own_hooks =
         std::make_unique<loader::InProcessHooks>(start.session.callout->table(), trap, &clock);
-    hooks = own_hooks.get();
+    hooks = &checked_hooks(start.session, *own_hooks);
+    if (options.diagnostics.checked && options.diagnostics.workers > 1) {
+      // Checked mode's guarded buffers and options page serve one call at a time.
+      serialized = std::make_unique<SerializedHooks>(*hooks);
+      hooks = serialized.get();
+    }
     stopper = std::make_unique<StopAfterFault>(*hooks);
     hooks = stopper.get();
   } else {
@@ -174,6 +180,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   }
 
   ReplayReport report(log, start.session.dll, paths, options.diagnostics.slow_hook);
+  if (start.start) {
+    report.count_control_findings(start.start->findings.size());
+  }
   ObserverFanOut observers;
   observers.add(report);
   outputs.add_to(observers);
@@ -249,13 +258,16 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
     if (auto stop = end_session(start.session, trap, log, report_out)) {
       report.control_called(*stop);
+      report.count_control_findings(stop->findings.size());
       if (outputs.traces) {
         outputs.traces->control(*stop);
       }
     }
   }
   report_out.flush();
-  const bool faulted = start.session.faulted || report.faults() != 0;
+  // --checked: what it catches fails the run as a crash does.
+  const bool faulted =
+      start.session.faulted || report.faults() != 0 || report.checked_findings() != 0;
   const auto verdict = close_outputs(outputs, options, log, err);
 
   ExitCode code = kExitOk;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iterator>
 
 #include "calloutemu/loader/callout_hooks.h"
@@ -86,7 +87,7 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
                            WireWriter& reply) {
   HookHead head;
   if (!read_hook_head(request, head) || head.hook >= kHookCount) {
-    return {std::nullopt, "a malformed hook request"};
+    return {std::nullopt, "a malformed hook request", {}};
   }
   for (std::size_t i = 0; i < head.ended.size() / sizeof(std::uint64_t); ++i) {
     slots_.release(ended_at(head, i));
@@ -94,14 +95,25 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
   const auto hook = static_cast<Hook>(head.hook);
   slot_ = nullptr;
   packet_ = Packet{};
+  handed_ = {};
+  options_handed_ = nullptr;
   if (is_packet_hook(hook)) {
     slot_ = &slots_.get(head.reserved, (head.flags & kStartsPacket) != 0);
     PacketSection section;
     if (!read_packet_section(request, section)) {
-      return {std::nullopt, "a malformed packet in a hook request"};
+      return {std::nullopt, "a malformed packet in a hook request", {}};
     }
     if (auto problem = take_packet(section, *slot_)) {
-      return {std::nullopt, problem};
+      return {std::nullopt, problem, {}};
+    }
+    if (checks_) {
+      if (packet_.where == Where::slot_receive || packet_.where == Where::slot_send) {
+        handed_ = checks_->hand_over(packet_.pointer, packet_.size,
+                                     packet_.where == Where::slot_send ? "send" : "receive");
+      } else {
+        handed_ = CheckedBuffers::Handed{.server = packet_.pointer, .size = packet_.size};
+      }
+      packet_.pointer = handed_.packet();
     }
   }
   const bool has_options = hook == Hook::handle_options && (head.flags & kHasOptions) != 0;
@@ -109,9 +121,12 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     OptionValues values;
     if (!read_options(request, values) ||
         !options_fit(values, packet_.pointer != nullptr, packet_.extent)) {
-      return {std::nullopt, "malformed DHCP_SERVER_OPTIONS in a hook request"};
+      return {std::nullopt, "malformed DHCP_SERVER_OPTIONS in a hook request", {}};
     }
     rebuild_options(options_, values, packet_.pointer, no_access_, option_arena_);
+    if (checks_) {
+      options_handed_ = checks_->hand_over_options(options_, handed_);
+    }
   }
   if (hook == Hook::delete_client && (head.flags & kHasHwAddress) != 0) {
     const auto kind = static_cast<Member>(request.u8());
@@ -119,7 +134,7 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     if (kind == Member::bytes) {
       const auto bytes = request.byte_string(kMaxMemberLength);
       if (bytes.size() != head.arguments[1]) {
-        return {std::nullopt, "a hardware address of another length than HwAddressLength"};
+        return {std::nullopt, "a hardware address of another length than HwAddressLength", {}};
       }
       hw_address_.assign(bytes.begin(), bytes.end());
       hw_address_.push_back(0);  // never empty: a pointer to it is not NULL
@@ -128,12 +143,20 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     }
   }
   if (!request.ok()) {
-    return {std::nullopt, "a malformed hook request"};
+    return {std::nullopt, "a malformed hook request", {}};
   }
 
   HookResult result;
-  if (auto fault = call(table, head, result)) {
-    return {std::move(fault), std::nullopt};
+  std::vector<std::string> findings;
+  auto fault = call(table, head, result);
+  if (checks_) {
+    checks_->classify(hook, fault, findings);
+  }
+  if (fault) {
+    return {std::move(fault), std::nullopt, std::move(findings)};
+  }
+  if (checks_) {
+    take_back_checked(head, findings);
   }
   write_hook_result(reply, result);
   if (slot_ != nullptr) {
@@ -145,10 +168,36 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     write_options(reply, capture_options(options_, packet_.pointer, packet_.extent, no_access_,
                                          trap_, option_bytes_));
   }
+  if (checks_) {
+    write_findings(reply, findings);
+  }
   if (ends_packet(head)) {
     slots_.release(head.reserved);
   }
   return {};
+}
+
+// Checked mode, after a call that did not fault: the bytes back in the slot's
+// buffer, a bad replacement undone, DHCP_SERVER_OPTIONS back and protected.
+void HostCalls::take_back_checked(const HookHead& head, std::vector<std::string>& findings) {
+  const auto hook = static_cast<Hook>(head.hook);
+  if (!is_packet_hook(hook)) {
+    return;
+  }
+  if (is_by_reference(hook) && (head.flags & kHasPacketRef) != 0) {
+    const auto guard = [this](const std::function<void()>& f) { return trap_.run(f); };
+    checks_->take_back(hook, handed_, &packet_after_, &size_after_, findings, guard);
+  } else {
+    checks_->take_back(hook, handed_, packet_.size, findings);
+  }
+  if (packet_after_ == packet_.pointer) {
+    packet_after_ = handed_.server;
+  }
+  packet_.pointer = handed_.server;
+  if (options_handed_ != nullptr) {
+    checks_->take_back_options(options_handed_, options_, handed_);
+    options_handed_ = nullptr;
+  }
 }
 
 std::optional<std::string> HostCalls::take_packet(const PacketSection& section, Slot& slot) {
@@ -209,7 +258,10 @@ std::optional<Fault> HostCalls::call(const DHCP_CALLOUT_TABLE& table, const Hook
   void** context_ref = (head.flags & kHasContextRef) != 0 ? &context : nullptr;
   auto process = static_cast<BOOL>(argument[1]);
   BOOL* process_ref = (head.flags & kHasProcessRef) != 0 ? &process : nullptr;
-  DHCP_SERVER_OPTIONS* options = (head.flags & kHasOptions) != 0 ? &options_ : nullptr;
+  DHCP_SERVER_OPTIONS* options = nullptr;
+  if ((head.flags & kHasOptions) != 0) {
+    options = options_handed_ != nullptr ? options_handed_ : &options_;
+  }
   BYTE* hw_address = nullptr;
   if ((head.flags & kHasHwAddress) != 0) {
     hw_address = hw_address_.empty() ? no_access_.data() : hw_address_.data();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "calloutemu/dhcpssdk.h"
+#include "calloutemu/loader/checked_hooks.h"
 #include "calloutemu/loader/fault_trap.h"
 #include "calloutemu/loader/hook_clock.h"
 #include "host_hook_wire.h"
@@ -56,8 +57,9 @@ class SlotTable {
 
 // What running a hook request came to.
 struct CallOutcome {
-  std::optional<Fault> fault;        // the hook faulted: reply with it, then exit
-  std::optional<std::string> error;  // the request is malformed: reply with the message
+  std::optional<Fault> fault;         // the hook faulted: reply with it, then exit
+  std::optional<std::string> error;   // the request is malformed: reply with the message
+  std::vector<std::string> findings;  // checked mode: what the fault was
 };
 
 class HostCalls {
@@ -68,6 +70,11 @@ class HostCalls {
   // A hook request flagged kBreakBefore stops in a debugger before the
   // call: when one is attached, or always with `always`.
   void break_always(bool always) { break_always_ = always; }
+  // Checked mode from now on: the callout `dll` gets its packets in guarded
+  // buffers of `memory`, and the replies carry findings.
+  void check(GuardedMemory& memory, const std::string& dll) {
+    checks_ = std::make_unique<CheckedBuffers>(memory, dll);
+  }
 
   // Runs the hook `request` asks for and writes the ok reply's body to `reply`.
   CallOutcome run(const DHCP_CALLOUT_TABLE& table, WireReader& request, WireWriter& reply);
@@ -89,6 +96,7 @@ class HostCalls {
                                  std::vector<std::uint8_t>& into);
   void report_packet(const HookHead& head, Slot& slot, PacketReport& report);
   void remember(Slot& slot, BYTE* address, const BufferCopy& copy);
+  void take_back_checked(const HookHead& head, std::vector<std::string>& findings);
 
   FaultTrap& trap_;
   const HookClock& clock_;
@@ -107,6 +115,9 @@ class HostCalls {
   std::vector<std::uint8_t> final_bytes_;
   std::vector<std::uint8_t> option_bytes_;
   bool break_always_ = false;
+  std::unique_ptr<CheckedBuffers> checks_;  // checked mode
+  CheckedBuffers::Handed handed_;           // checked mode: the packet as the callout got it
+  DHCP_SERVER_OPTIONS* options_handed_ = nullptr;
 };
 
 }  // namespace calloutemu::loader::host

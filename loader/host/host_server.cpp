@@ -178,7 +178,10 @@ void HostServer::serve_load(WireReader& request) {
       std::fflush(stderr);
     });
   }
-  ChainLoad load = load_callout_chain(names, trap_, on_attempt);
+  ChainLoad load = load_callout_chain(names, trap_, on_attempt, checked_);
+  if (load.callout && checked_ != nullptr) {
+    calls_.check(*checked_, load.callout->name());
+  }
   if (client_gone) {
     std::fprintf(stderr, "callouthost: the client stopped following the load; exiting\n");
     exit_now(kUsageExitStatus);
@@ -202,6 +205,9 @@ void HostServer::serve_hook(WireReader& request) {
   if (outcome.fault) {
     auto fault = begin_reply(Status::fault);
     write_fault(fault, *outcome.fault);
+    if (checked_ != nullptr) {
+      write_findings(fault, outcome.findings);
+    }
     publish(fault);
     // The callout may be corrupt now; the client starts a new host.
     exit_now(kFaultExitStatus);

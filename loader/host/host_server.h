@@ -23,9 +23,15 @@ calloutemu::Status check_channel(const SharedFile& channel);
 
 class HostServer {
  public:
+  // With `checked` (callouthost --checked), ChainDlls and the packet buffers
+  // the callout gets are guarded (CheckedBuffers).
   HostServer(SharedFile channel, HostPipes pipes, FaultTrap& trap, const HookClock& clock,
-             const NoAccessRegion& no_access)
-      : channel_(std::move(channel)), pipes_(pipes), trap_(trap), calls_(trap, clock, no_access) {}
+             const NoAccessRegion& no_access, GuardedMemory* checked = nullptr)
+      : channel_(std::move(channel)),
+        pipes_(pipes),
+        trap_(trap),
+        calls_(trap, clock, no_access),
+        checked_(checked) {}
 
   // --wait-for-debugger: wait for a debugger before loading the chain;
   // --break-always: a flagged hook call stops even without one.
@@ -55,6 +61,7 @@ class HostServer {
   HostPipes pipes_;
   FaultTrap& trap_;
   HostCalls calls_;
+  GuardedMemory* checked_;
   std::optional<LoadedCallout> callout_;
   bool load_tried_ = false;
   std::uint32_t seen_ = 0;  // the last call sequence answered

@@ -23,8 +23,8 @@ using namespace calloutemu::loader;
 using namespace calloutemu::loader::host;
 
 constexpr char kUsage[] =
-    "usage: callouthost [--hook-timeout MS] --channel PATH [--wait-for-debugger]\n"
-    "                   [--break-always]\n"
+    "usage: callouthost --channel PATH [--checked] [--hook-timeout MS]\n"
+    "                   [--wait-for-debugger] [--break-always]\n"
     "       callouthost --version | --help\n"
     "\n"
     "The callout host of calloutemu: calloutemu starts it and drives it over the\n"
@@ -43,8 +43,8 @@ int fail(const std::string& message) {
   return kUsageExitStatus;
 }
 
-int serve(const std::string& channel_path, std::chrono::milliseconds hook_timeout,
-          bool wait_for_debugger, bool break_always) {
+int serve(const std::string& channel_path, bool checked_mode,
+          std::chrono::milliseconds hook_timeout, bool wait_for_debugger, bool break_always) {
   // Before anything a callout could write to.
   auto pipes = HostPipes::take();
   if (!pipes) {
@@ -64,7 +64,12 @@ int serve(const std::string& channel_path, std::chrono::milliseconds hook_timeou
   FaultTrap trap;
   trap.set_timeout(hook_timeout);
   const HookClock clock = HookClock::calibrated();
-  HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access);
+  std::optional<GuardedMemory> guarded;
+  if (checked_mode) {
+    guarded.emplace();
+  }
+  HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access,
+                    guarded ? &*guarded : nullptr);
   server.debugging(wait_for_debugger, break_always);
   const int status = server.run();
   // Nothing of the callout's may run after its unload (atexit handlers it
@@ -81,6 +86,7 @@ int main(int argc, char** argv) {
   bool wait_for_debugger = false;
   bool break_always = false;
   std::chrono::milliseconds hook_timeout{0};
+  bool checked = false;
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (argument == "--version") {
@@ -110,6 +116,10 @@ int main(int argc, char** argv) {
       ++i;
       continue;
     }
+    if (argument == "--checked") {
+      checked = true;
+      continue;
+    }
     if (argument == "--channel") {
       if (i + 1 >= arguments.size() || arguments[i + 1].empty()) {
         return usage_error("--channel needs a path");
@@ -122,5 +132,5 @@ int main(int argc, char** argv) {
   if (!channel) {
     return usage_error("--channel PATH is required");
   }
-  return serve(*channel, hook_timeout, wait_for_debugger, break_always);
+  return serve(*channel, checked, hook_timeout, wait_for_debugger, break_always);
 }

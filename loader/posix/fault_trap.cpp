@@ -278,6 +278,9 @@ Fault describe(const siginfo_t& info) {
   fault.code = static_cast<std::uint32_t>(info.si_signo);
   const bool has_address = info.si_signo != SIGABRT && info.si_code > 0;
   fault.address = has_address ? reinterpret_cast<std::uintptr_t>(info.si_addr) : 0;
+  if (info.si_signo == SIGSEGV || info.si_signo == SIGBUS) {
+    fault.accessed = fault.address;
+  }
   std::array<char, 160> text{};
   if (has_address) {
     std::snprintf(text.data(), text.size(), "%s (%s) at address %#zx", signal_name(info.si_signo),

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "calloutemu/loader/hook_table.h"
 #include "calloutemu/loader/multi_sz.h"
 
 namespace calloutemu::loader {
@@ -18,7 +19,7 @@ std::string describe_entry_result(DWORD result) {
 }
 
 LoadAttempt try_one(const std::vector<std::string>& names, std::size_t index, FaultTrap& trap,
-                    std::optional<LoadedCallout>& loaded) {
+                    std::optional<LoadedCallout>& loaded, GuardedMemory* checked) {
   LoadAttempt attempt;
   attempt.name = names[index];
   attempt.chain_dlls.assign(names.begin() + static_cast<std::ptrdiff_t>(index) + 1, names.end());
@@ -57,8 +58,22 @@ LoadAttempt try_one(const std::vector<std::string>& names, std::size_t index, Fa
   // ChainDlls lives only for the call: the buffer is released right after it.
   // (LPWSTR is wchar_t* on Windows, char16_t* elsewhere; both are UTF-16.)
   auto* chain_argument = reinterpret_cast<LPWSTR>(chain_dlls->data());
+  // Checked mode: in its own pages, poisoned and made inaccessible after the
+  // call, so a callout that keeps the pointer faults when it reads it.
+  std::uint8_t* guarded = nullptr;
+  if (checked != nullptr) {
+    const std::size_t bytes = chain_dlls->size() * sizeof(char16_t);
+    guarded = checked->allocate(bytes, std::string(kChainDllsLabel));
+    if (guarded != nullptr) {
+      std::memcpy(guarded, chain_dlls->data(), bytes);
+      chain_argument = reinterpret_cast<LPWSTR>(guarded);
+    }
+  }
   const auto fault = trap.run([&] { result = entry(chain_argument, 0, &table); });
   chain_dlls = std::u16string();
+  if (guarded != nullptr) {
+    checked->retire(guarded, 0xFD);
+  }
   if (fault) {
     attempt.outcome = AttemptOutcome::entry_crashed;
     attempt.reason = fault->description;
@@ -98,6 +113,18 @@ std::string_view to_string(AttemptOutcome outcome) {
   return "unknown";
 }
 
+void describe_checked_fault(ControlCall& call, const GuardedMemory& memory,
+                            const std::string& dll) {
+  if (!call.fault) {
+    return;
+  }
+  if (auto where = memory.locate(call.fault->accessed);
+      where && where->label == kChainDllsLabel && where->area == GuardedMemory::Area::retired) {
+    call.findings.push_back("Control(" + std::string(control_code_name(call.code)) + ")" +
+                            " read ChainDlls after DhcpServerCalloutEntry returned in " + dll);
+  }
+}
+
 ControlCall LoadedCallout::control(DWORD code, FaultTrap& trap) {
   ControlCall call;
   call.code = code;
@@ -120,16 +147,20 @@ ControlCall LoadedCallout::stop_and_unload(FaultTrap& trap) {
 }
 
 ChainLoad load_callout_chain(const std::vector<std::string>& names, FaultTrap& trap,
-                             const std::function<void(const LoadAttempt&)>& on_attempt) {
+                             const std::function<void(const LoadAttempt&)>& on_attempt,
+                             GuardedMemory* checked) {
   ChainLoad load;
   for (std::size_t index = 0; index < names.size() && !load.callout; ++index) {
-    load.attempts.push_back(try_one(names, index, trap, load.callout));
+    load.attempts.push_back(try_one(names, index, trap, load.callout, checked));
     if (on_attempt) {
       on_attempt(load.attempts.back());
     }
   }
   if (load.callout) {
     load.start = load.callout->control(DHCP_CONTROL_START, trap);
+    if (checked != nullptr) {
+      describe_checked_fault(*load.start, *checked, load.callout->name());
+    }
   }
   return load;
 }

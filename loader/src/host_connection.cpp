@@ -59,6 +59,9 @@ Result<std::unique_ptr<HostConnection>> HostConnection::start(const HostCommand&
     spawn.argv.push_back("--hook-timeout");
     spawn.argv.push_back(std::to_string(command.hook_timeout.count()));
   }
+  if (command.checked) {
+    spawn.argv.push_back("--checked");
+  }
   spawn.argv.push_back("--channel");
   spawn.argv.push_back(path_for_host(channel->path(), command.windows_host));
   spawn.environment = command.environment;

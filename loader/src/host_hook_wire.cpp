@@ -294,4 +294,22 @@ bool read_hook_result(WireReader& in, HookResult& result) {
   return in.ok();
 }
 
+void write_findings(WireWriter& out, const std::vector<std::string>& findings) {
+  out.u32(static_cast<std::uint32_t>(findings.size()));
+  for (const auto& finding : findings) {
+    out.string(finding);
+  }
+}
+
+bool read_findings(WireReader& in, std::vector<std::string>& findings) {
+  if (in.remaining() == 0) {
+    return in.ok();
+  }
+  const std::uint32_t count = in.count(sizeof(std::uint32_t));
+  for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+    findings.push_back(in.string());
+  }
+  return in.ok();
+}
+
 }  // namespace calloutemu::loader::host

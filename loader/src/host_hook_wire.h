@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "calloutemu/dhcpssdk.h"
@@ -92,6 +93,11 @@ bool options_fit(const OptionValues& values, bool has_base, std::size_t extent);
 // `no_access`.
 void rebuild_options(DHCP_SERVER_OPTIONS& options, const OptionValues& values, std::uint8_t* base,
                      const NoAccessRegion& no_access, std::vector<std::uint8_t>& arena);
+
+// Checked mode's findings of a call, after the rest of the reply (ok or
+// fault); a reply without them has none.
+void write_findings(WireWriter& out, const std::vector<std::string>& findings);
+bool read_findings(WireReader& in, std::vector<std::string>& findings);
 
 struct HookResult {
   bool called = false;

@@ -299,8 +299,14 @@ HookCall HostedChainImpl::run(HookArgs& call) {
                       "");
       }
       fault.description += " (in the callout host)";
+      std::vector<std::string> findings;  // checked mode: what the fault was
+      const bool read = host::read_findings(reply.body, findings);
       const host::HostExit exit = host_->finish(kExitGrace);
-      return failed(call.hook, std::move(fault), exit.description);
+      HookCall failure = failed(call.hook, std::move(fault), exit.description);
+      if (read) {
+        failure.findings = std::move(findings);
+      }
+      return failure;
     }
     case Status::error: {
       HookCall result;
@@ -319,6 +325,10 @@ HookCall HostedChainImpl::run(HookArgs& call) {
     return failed(call.hook, Fault{host_->broke_protocol(*problem).description, 0, 0}, "");
   }
   HookCall done;
+  if (!host::read_findings(reply.body, done.findings)) {
+    return failed(call.hook, Fault{host_->broke_protocol("malformed findings").description, 0, 0},
+                  "");
+  }
   done.called = result.called;
   done.returned = result.called ? result.returned : 0;
   done.duration = std::chrono::nanoseconds(

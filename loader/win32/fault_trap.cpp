@@ -289,6 +289,7 @@ Fault describe(const EXCEPTION_RECORD& record) {
   fault.address = reinterpret_cast<std::uintptr_t>(record.ExceptionAddress);
   char text[192];
   if (record.ExceptionCode == EXCEPTION_ACCESS_VIOLATION && record.NumberParameters >= 2) {
+    fault.accessed = static_cast<std::uintptr_t>(record.ExceptionInformation[1]);
     const char* access = record.ExceptionInformation[0] == 0   ? "reading"
                          : record.ExceptionInformation[0] == 8 ? "executing"
                                                                : "writing";

@@ -328,6 +328,9 @@ void ServerCore::record(Hook hook, DWORD code, const loader::HookCall& call,
   if (call.fault) {
     ++outcome_.faults;
   }
+  for (const auto& text : call.findings) {
+    finding(text);
+  }
   observer_.hook_called(HookRecord{.hook = hook,
                                    .code = code,
                                    .request = current_request_,

@@ -201,7 +201,8 @@ TEST(HostProgramTest, VersionHelpAndBadArguments) {
 
   const auto help = calloutemu::test::run_program({CALLOUTEMU_HOST_PROGRAM, "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_THAT(help.out, HasSubstr("usage: callouthost [--hook-timeout MS] --channel PATH"));
+  EXPECT_THAT(help.out,
+              HasSubstr("usage: callouthost --channel PATH [--checked] [--hook-timeout MS]"));
 
   for (const auto& arguments :
        std::vector<std::vector<std::string>>{{CALLOUTEMU_HOST_PROGRAM},

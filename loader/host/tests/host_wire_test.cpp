@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "host_hook_wire.h"
@@ -124,6 +125,43 @@ TEST(WireTest, AFaultWithTooManyFramesIsMalformed) {
   const Fault read = read_fault(in);
   EXPECT_FALSE(in.ok());
   EXPECT_TRUE(read.backtrace.empty());
+}
+
+TEST(WireTest, FindingsRoundTripAndAreOptional) {
+  std::vector<std::uint8_t> storage(256);
+  WireWriter out(storage.data(), storage.size());
+  write_findings(out, {"NewPkt wrote past PacketSize (1 byte after it) in x.so", "second"});
+  ASSERT_TRUE(out.ok());
+  const Message message(out, storage);
+  auto in = message.reader();
+  std::vector<std::string> findings;
+  ASSERT_TRUE(read_findings(in, findings));
+  EXPECT_THAT(findings, ::testing::ElementsAre(
+                            "NewPkt wrote past PacketSize (1 byte after it) in x.so", "second"));
+  EXPECT_EQ(in.remaining(), 0u);
+
+  // A reply without them (not checked mode) has none.
+  std::vector<std::string> none;
+  EXPECT_TRUE(read_findings(in, none));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(WireTest, FindingsThatDoNotFitTheMessageAreMalformed) {
+  std::vector<std::uint8_t> storage(16);
+  WireWriter out(storage.data(), storage.size());
+  out.u32(1000);  // far more findings than bytes after the count
+  out.u32(2);
+  const Message message(out, storage);
+  auto in = message.reader();
+  std::vector<std::string> findings;
+  EXPECT_FALSE(read_findings(in, findings));
+
+  WireWriter cut(storage.data(), storage.size());
+  cut.u32(1);
+  cut.u32(50);  // a string longer than what follows
+  const Message cut_message(cut, storage);
+  auto cut_in = cut_message.reader();
+  EXPECT_FALSE(read_findings(cut_in, findings));
 }
 
 TEST(WireTest, AnAttemptWithAnUnknownOutcomeIsMalformed) {

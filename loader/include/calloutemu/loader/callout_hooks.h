@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "calloutemu/dhcpssdk.h"
 #include "calloutemu/loader/fault_trap.h"
@@ -40,6 +42,9 @@ struct HookCall {
   DWORD returned = 0;
   std::optional<Fault> fault;           // it crashed or threw; `returned` is then 0
   std::chrono::nanoseconds duration{};  // 0 unless the hooks are timed
+  // Misuse checked mode caught in this call (CheckedHooks), each naming the
+  // hook and the DLL.
+  std::vector<std::string> findings{};
 };
 
 class CalloutHooks {

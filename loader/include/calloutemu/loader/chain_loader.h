@@ -13,6 +13,7 @@
 #include "calloutemu/dhcpssdk.h"
 #include "calloutemu/loader/dynamic_library.h"
 #include "calloutemu/loader/fault_trap.h"
+#include "calloutemu/loader/guarded_memory.h"
 
 namespace calloutemu::loader {
 
@@ -43,7 +44,15 @@ struct ControlCall {
   DWORD returned = 0;
   std::optional<Fault> fault;
   std::chrono::nanoseconds duration{};
+  std::vector<std::string> findings{};  // checked mode: misuse behind its fault
 };
+
+// The label of checked mode's guarded ChainDlls string (GuardedMemory).
+inline constexpr std::string_view kChainDllsLabel = "ChainDlls";
+
+// Checked mode: a Control fault in the retired ChainDlls becomes a finding
+// naming `dll`.
+void describe_checked_fault(ControlCall& call, const GuardedMemory& memory, const std::string& dll);
 
 class LoadedCallout {
  public:
@@ -72,7 +81,10 @@ struct ChainLoad {
 
 // Tries `names` in the given order until an entry returns 0. `on_attempt` sees
 // each attempt as it ends, so logs interleave with the callouts' own output.
+// With `checked` (checked mode), ChainDlls is handed in guarded memory that
+// is poisoned and protected once the entry returns.
 ChainLoad load_callout_chain(const std::vector<std::string>& names, FaultTrap& trap,
-                             const std::function<void(const LoadAttempt&)>& on_attempt = {});
+                             const std::function<void(const LoadAttempt&)>& on_attempt = {},
+                             GuardedMemory* checked = nullptr);
 
 }  // namespace calloutemu::loader

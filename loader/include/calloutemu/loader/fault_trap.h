@@ -38,7 +38,10 @@ struct Fault {
   // The frames, innermost first, in the same form, up to the first in the
   // trap's own module (the caller's frames are left out).
   std::vector<std::string> backtrace;
-  bool timed_out = false;              // the watchdog interrupted a call that did not return
+  bool timed_out = false;  // the watchdog interrupted a call that did not return
+  // The memory a segmentation fault or access violation touched, when known
+  // (checked mode tells its guard pages by it).
+  std::uintptr_t accessed = 0;
 };
 
 inline constexpr std::size_t kMaxBacktraceFrames = 32;

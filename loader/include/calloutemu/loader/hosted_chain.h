@@ -35,6 +35,8 @@ struct HostCommand {
   // The host is a Windows program under Wine: paths it is given are
   // translated to Windows paths (Z:\...).
   bool windows_host = false;
+  // Checked mode (--checked): the host guards its buffers (callouthost --checked).
+  bool checked = false;
   // What the run calls the host in its messages: "callout host",
   // "callout host (Wine)".
   std::string label = "callout host";
