@@ -245,6 +245,8 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   } else {
     dhcp.drain();  // requests already with worker threads end (their hooks are refused)
   }
+  // With --workers the fault may come from a request still in flight above.
+  stopped = stopped || (stopper != nullptr && stopper->stopped());
   progress.finish();
 
   if (stopped) {

@@ -99,6 +99,17 @@ TEST_F(FaultReportTest, InProcessACrashInStartReplaysNoRequest) {
   EXPECT_TRUE(requests_in_trace() == std::vector<std::uint64_t>{0});
 }
 
+// The last request's last hook (its twelfth PktDrop) crashes on a worker
+// thread after the capture was all read: STOP is still not sent.
+TEST_F(FaultReportTest, InProcessACrashInTheLastRequestOnAWorkerThreadStillSendsNoStop) {
+  const auto result = replay(callout_path("crash"), {"--workers", "4"},
+                             {{"CALLOUT_CRASH_HOOK", "PktDrop"}, {"CALLOUT_CRASH_CALL", "12"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent"));
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: at request 11 because PktDrop"));
+  EXPECT_FALSE(has_stop(trace()));
+}
+
 TEST_F(FaultReportTest, InProcessTheJunitReportIsClosedWithTheFaultingRequestFailed) {
   const auto result = replay(callout_path("crash"), {"--junit", (dir_ / "junit.xml").string()},
                              {{"CALLOUT_CRASH_HOOK", "PktSend"}, {"CALLOUT_CRASH_CALL", "2"}});
