@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "replay_fixture.h"
+#include "wine_fixtures.h"
 
 namespace calloutemu::test {
 namespace {
@@ -17,8 +18,12 @@ using ::testing::Not;
 
 constexpr int kKilledBySigtrap = 128 + 5;
 
+bool have_program(const std::string& name) {
+  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
+}
+
 bool have_gdb() {
-  return std::system("command -v gdb >/dev/null 2>&1") == 0;
+  return have_program("gdb");
 }
 
 class DebuggerTest : public ReplayTest {
@@ -154,6 +159,35 @@ TEST_F(DebuggerTest, TheCalloutHostWaitsForTheDebugger) {
   EXPECT_THAT(waited.err,
               Not(HasSubstr("calloutemu: info: process")));  // calloutemu itself goes on
   EXPECT_EQ(calls_of("Entry"), 0u);                          // the host waits before loading
+}
+
+// The README's recipe for a PE DLL under Wine: winedbg --gdb --no-start
+// attaches to the waiting Wine host and gdb, connected to it, stops in the
+// host just before the third request's NewPkt.
+TEST_F(DebuggerTest, WinedbgAndGdbStopInTheWineHostBeforeTheThirdNewPkt) {
+  SKIP_WITHOUT_WINE();
+  if (!have_gdb() || !have_program("winedbg")) {
+    GTEST_SKIP() << "gdb or winedbg is not installed";
+  }
+  const auto session =
+      run_program({"/bin/sh", std::string(CALLOUTEMU_E2E_SOURCE_DIR) + "/winedbg_session.sh",
+                   program_path().string(), windows_callout_path("recorder").string(),
+                   fixture_source_path("captures/real/dhclient_dnsmasq.pcap"), record_.string(),
+                   dir_.path().string()},
+                  RunOptions{dir_.path(), {{"CALLOUT_RECORD", record_.string()}}});
+  EXPECT_THAT(session.out, HasSubstr("SIGTRAP"));
+  EXPECT_THAT(session.out, HasSubstr("calloutemu::loader::stop_before_hook"));
+  EXPECT_THAT(session.out, HasSubstr("calloutemu::loader::host::HostCalls::call"));
+  EXPECT_THAT(session.out, HasSubstr("a debugger is attached: going on"));
+  // At the break two requests had reached the callout; after gdb detached
+  // the run went on to the end.
+  std::size_t new_pkts_at_break = 0;
+  for (const auto& record : read_json_lines(dir_ / "record.jsonl.at-break")) {
+    new_pkts_at_break += record["hook"] == "NewPkt" ? 1u : 0u;
+  }
+  EXPECT_EQ(new_pkts_at_break, 2u) << session.out;
+  EXPECT_THAT(session.out, HasSubstr("calloutemu exit 0"));
+  EXPECT_EQ(calls_of("NewPkt"), 5u);
 }
 
 TEST_F(DebuggerTest, BadBreakPointsAreUsageErrors) {
