@@ -1,46 +1,80 @@
 #include "in_process_stop.h"
 
+#include <chrono>
+#include <thread>
+
 #include "calloutemu/loader/hook_table.h"
 
 namespace calloutemu::emulator {
 
+using loader::Hook;
+
 template <class Call>
-loader::HookCall StopAfterFault::unless_stopped(Call&& call) {
+loader::HookCall StopAfterFault::unless_stopped(Hook hook, DWORD code, Call&& call) {
   if (stopped()) {
     return {};
   }
+  if (!noting_) {
+    auto result = call();
+    if (result.fault) {
+      stopped_.store(true, std::memory_order_release);
+    }
+    return result;
+  }
+  hook_ = hook;
+  code_ = code;
+  in_call_.store(true);
   auto result = call();
+  // Sequentially consistent, with abandon()'s: either it sees this call ended
+  // or this thread sees it abandoned and waits here for good.
+  in_call_.store(false);
+  while (abandoned_.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   if (result.fault) {
     stopped_.store(true, std::memory_order_release);
   }
   return result;
 }
 
+std::optional<StopAfterFault::AbandonedCall> StopAfterFault::abandon() {
+  abandoned_.store(true);
+  if (!in_call_.load()) {
+    abandoned_.store(false);
+    return std::nullopt;
+  }
+  stopped_.store(true, std::memory_order_release);
+  return AbandonedCall{hook_, code_};
+}
+
 loader::HookCall StopAfterFault::control(DWORD code) {
-  return unless_stopped([&] { return inner_.control(code); });
+  return unless_stopped(Hook::control, code, [&] { return inner_.control(code); });
 }
 
 loader::HookCall StopAfterFault::new_pkt(BYTE** packet, DWORD* size, DWORD ip_address,
                                          void* reserved, void** context, BOOL* process_it) {
-  return unless_stopped(
-      [&] { return inner_.new_pkt(packet, size, ip_address, reserved, context, process_it); });
+  return unless_stopped(Hook::new_pkt, 0, [&] {
+    return inner_.new_pkt(packet, size, ip_address, reserved, context, process_it);
+  });
 }
 
 loader::HookCall StopAfterFault::pkt_drop(BYTE** packet, DWORD* size, DWORD code, DWORD ip_address,
                                           void* reserved, void* context) {
-  return unless_stopped(
-      [&] { return inner_.pkt_drop(packet, size, code, ip_address, reserved, context); });
+  return unless_stopped(Hook::pkt_drop, code, [&] {
+    return inner_.pkt_drop(packet, size, code, ip_address, reserved, context);
+  });
 }
 
 loader::HookCall StopAfterFault::pkt_send(BYTE** packet, DWORD* size, DWORD code, DWORD ip_address,
                                           void* reserved, void* context) {
-  return unless_stopped(
-      [&] { return inner_.pkt_send(packet, size, code, ip_address, reserved, context); });
+  return unless_stopped(Hook::pkt_send, code, [&] {
+    return inner_.pkt_send(packet, size, code, ip_address, reserved, context);
+  });
 }
 
 loader::HookCall StopAfterFault::address_del(BYTE* packet, DWORD size, DWORD code, DWORD ip_address,
                                              DWORD alt_address, void* reserved, void* context) {
-  return unless_stopped([&] {
+  return unless_stopped(Hook::address_del, code, [&] {
     return inner_.address_del(packet, size, code, ip_address, alt_address, reserved, context);
   });
 }
@@ -49,7 +83,7 @@ loader::HookCall StopAfterFault::address_offer(BYTE* packet, DWORD size, DWORD c
                                                DWORD ip_address, DWORD alt_address,
                                                DWORD address_type, DWORD lease_time, void* reserved,
                                                void* context) {
-  return unless_stopped([&] {
+  return unless_stopped(Hook::address_offer, code, [&] {
     return inner_.address_offer(packet, size, code, ip_address, alt_address, address_type,
                                 lease_time, reserved, context);
   });
@@ -57,14 +91,15 @@ loader::HookCall StopAfterFault::address_offer(BYTE* packet, DWORD size, DWORD c
 
 loader::HookCall StopAfterFault::handle_options(BYTE* packet, DWORD size, void* reserved,
                                                 void* context, DHCP_SERVER_OPTIONS* options) {
-  return unless_stopped(
-      [&] { return inner_.handle_options(packet, size, reserved, context, options); });
+  return unless_stopped(Hook::handle_options, 0, [&] {
+    return inner_.handle_options(packet, size, reserved, context, options);
+  });
 }
 
 loader::HookCall StopAfterFault::delete_client(DWORD ip_address, BYTE* hw_address,
                                                ULONG hw_address_length, DWORD reserved,
                                                DWORD client_type) {
-  return unless_stopped([&] {
+  return unless_stopped(Hook::delete_client, 0, [&] {
     return inner_.delete_client(ip_address, hw_address, hw_address_length, reserved, client_type);
   });
 }

@@ -30,6 +30,19 @@ class StopAfterFault final : public loader::CalloutHooks {
 
   bool stopped() const { return stopped_.load(std::memory_order_acquire); }
 
+  // The hook call under way when the watchdog gave up on it.
+  struct AbandonedCall {
+    loader::Hook hook;
+    DWORD code;
+  };
+  // From then on each call is noted (two stores), so that abandon() can tell
+  // which one is under way. For one calling thread only (no --workers).
+  void note_calls() { noting_ = true; }
+  // From another thread (the watchdog's): the call under way, whose thread
+  // then never comes back from it, not even if the hook returns after all;
+  // nullopt when no call is under way (it just returned: nothing is held).
+  std::optional<AbandonedCall> abandon();
+
   bool has(loader::Hook hook) const override { return inner_.has(hook); }
   loader::HookCall control(DWORD code) override;
   loader::HookCall new_pkt(BYTE** packet, DWORD* size, DWORD ip_address, void* reserved,
@@ -54,10 +67,15 @@ class StopAfterFault final : public loader::CalloutHooks {
 
  private:
   template <class Call>
-  loader::HookCall unless_stopped(Call&& call);
+  loader::HookCall unless_stopped(loader::Hook hook, DWORD code, Call&& call);
 
   loader::CalloutHooks& inner_;
   std::atomic<bool> stopped_{false};
+  bool noting_ = false;
+  loader::Hook hook_ = loader::Hook::control;  // the call under way, with its code
+  DWORD code_ = 0;
+  std::atomic<bool> in_call_{false};
+  std::atomic<bool> abandoned_{false};
 };
 
 // Passes the server's events on until a hook faults; then only that

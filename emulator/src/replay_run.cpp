@@ -1,5 +1,7 @@
 #include "calloutemu/emulator/replay_run.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -216,7 +218,115 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
   };
 
+  // The end of the run: STOP (unless a fault stopped it), outputs closed, the
+  // report printed, the exit code.
   std::optional<Error> read_error;
+  auto finish_run = [&](bool ended_by_fault) -> ExitCode {
+    progress.finish();
+
+    if (ended_by_fault) {
+      // The callout may be in any state after its crash: nothing of it runs again.
+      report_out << "Control(STOP): not sent (" << stop_text(gate.cause(), start.session.dll)
+                 << ")\n";
+      start.session.faulted = true;
+    } else {
+      if (start.session.callout) {
+        breakpoints.before(loader::Hook::control, 0);  // STOP
+      }
+      if (auto stop = end_session(start.session, trap, log, report_out)) {
+        report.control_called(*stop);
+        report.count_control_findings(stop->findings.size());
+        if (outputs.traces) {
+          outputs.traces->control(*stop);
+        }
+      }
+    }
+    report_out.flush();
+    // --checked: what it catches fails the run as a crash does.
+    const bool faulted =
+        start.session.faulted || report.faults() != 0 || report.checked_findings() != 0;
+    const auto verdict = close_outputs(outputs, options, log, err);
+
+    ExitCode code = kExitOk;
+    if (read_error || verdict.failed) {
+      code = kExitUsage;
+    } else if (faulted) {
+      code = kExitHookFault;
+    } else if (verdict.diverged) {
+      code = kExitExpectationMismatch;
+    }
+    report.print(err, captures->counters(), feed.counters(), dhcp.lease_count());
+    if (ended_by_fault) {
+      err << "replay stopped: " << stop_text(gate.cause(), start.session.dll)
+          << "; Control(STOP) was not sent\n";
+    }
+    if (options.results.summary_json) {
+      auto summary = report.summary(captures->counters(), feed.counters());
+      summary.exit_code = code;
+      if (auto written = reports::write_summary_json(*options.results.summary_json, summary);
+          !written) {
+        log.error("{}", written.error().message);
+        code = kExitUsage;
+      }
+    }
+    if (read_error) {
+      log.error("{} (every request before it was replayed and is reported above)",
+                read_error->message);
+    }
+    return code;
+  };
+
+  // A hook the watchdog cannot interrupt (it blocks the watchdog's signal,
+  // or waits in the system on Windows) would hold the run for ever: the
+  // watchdog's thread ends the run instead, as a fault of that call, while
+  // the hook's thread stays where it is.
+  auto end_stuck_run = [&] {
+    const auto limit = std::to_string(trap.timeout().count());
+    const server::Request* request = report.current();
+    if (options.diagnostics.workers == 1) {
+      const auto call = stopper->abandon();
+      if (!call || request == nullptr) {
+        return;  // it returned after all
+      }
+      loader::HookCall hung;
+      hung.called = true;
+      hung.fault = loader::Fault("did not return within " + limit +
+                                 " ms, nor after the watchdog's interrupt");
+      hung.fault->timed_out = true;
+      hung.duration = trap.timeout() + loader::kStuckCallGrace;  // at least
+      gate.hook_called(server::HookRecord{.hook = call->hook,
+                                          .code = call->code,
+                                          .request = request->number,
+                                          .origin = &request->origin,
+                                          .call = &hung,
+                                          .arguments = nullptr});
+      server::RequestOutcome outcome;
+      outcome.reset(*request);
+      outcome.faults = 1;
+      gate.request_finished(outcome);
+      const auto code = finish_run(true);
+      out.flush();
+      err.flush();
+      std::fflush(nullptr);
+      std::_Exit(code);
+    }
+    log.error(
+        "a hook on one of the {} worker threads did not return within {} ms, nor after the "
+        "watchdog's interrupt: the run ends here, without its summary and closing its outputs",
+        options.diagnostics.workers, limit);
+    out.flush();
+    err.flush();
+    std::fflush(nullptr);
+    std::_Exit(kExitHookFault);
+  };
+  const bool ends_stuck_runs = stopper != nullptr && trap.timeout().count() > 0;
+  if (ends_stuck_runs) {
+    if (options.diagnostics.workers == 1) {
+      stopper->note_calls();
+    }
+    trap.set_timeout(trap.timeout(), end_stuck_run);
+  }
+
   while (!stopped) {
     auto next = captures->next();
     if (!next) {
@@ -247,58 +357,10 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   }
   // With --workers the fault may come from a request still in flight above.
   stopped = stopped || (stopper != nullptr && stopper->stopped());
-  progress.finish();
-
-  if (stopped) {
-    // The callout may be in any state after its crash: nothing of it runs again.
-    report_out << "Control(STOP): not sent (" << stop_text(gate.cause(), start.session.dll)
-               << ")\n";
-    start.session.faulted = true;
-  } else {
-    if (start.session.callout) {
-      breakpoints.before(loader::Hook::control, 0);  // STOP
-    }
-    if (auto stop = end_session(start.session, trap, log, report_out)) {
-      report.control_called(*stop);
-      report.count_control_findings(stop->findings.size());
-      if (outputs.traces) {
-        outputs.traces->control(*stop);
-      }
-    }
+  if (ends_stuck_runs) {
+    trap.set_timeout(trap.timeout());  // end_stuck_run refers to this function's objects
   }
-  report_out.flush();
-  // --checked: what it catches fails the run as a crash does.
-  const bool faulted =
-      start.session.faulted || report.faults() != 0 || report.checked_findings() != 0;
-  const auto verdict = close_outputs(outputs, options, log, err);
-
-  ExitCode code = kExitOk;
-  if (read_error || verdict.failed) {
-    code = kExitUsage;
-  } else if (faulted) {
-    code = kExitHookFault;
-  } else if (verdict.diverged) {
-    code = kExitExpectationMismatch;
-  }
-  report.print(err, captures->counters(), feed.counters(), dhcp.lease_count());
-  if (stopped) {
-    err << "replay stopped: " << stop_text(gate.cause(), start.session.dll)
-        << "; Control(STOP) was not sent\n";
-  }
-  if (options.results.summary_json) {
-    auto summary = report.summary(captures->counters(), feed.counters());
-    summary.exit_code = code;
-    if (auto written = reports::write_summary_json(*options.results.summary_json, summary);
-        !written) {
-      log.error("{}", written.error().message);
-      code = kExitUsage;
-    }
-  }
-  if (read_error) {
-    log.error("{} (every request before it was replayed and is reported above)",
-              read_error->message);
-  }
-  return code;
+  return finish_run(stopped);
 }
 
 }  // namespace calloutemu::emulator

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "signal_context.h"
+#include "stuck_call_check.h"
 
 namespace calloutemu::loader {
 namespace {
@@ -296,7 +297,9 @@ Fault describe(const siginfo_t& info) {
 // Polls the calls in progress and interrupts one running past the timeout.
 class Watchdog {
  public:
-  explicit Watchdog(std::chrono::milliseconds timeout) : timeout_(timeout) {
+  Watchdog(std::chrono::milliseconds timeout, StuckCallHandler on_stuck,
+           std::chrono::milliseconds grace)
+      : timeout_(timeout), stuck_(std::move(on_stuck), grace) {
     const auto quarter = timeout / 4;
     period_ = quarter < std::chrono::milliseconds(50) ? quarter : std::chrono::milliseconds(50);
     if (period_ < std::chrono::milliseconds(1)) {
@@ -341,12 +344,18 @@ class Watchdog {
         if (now - since[i] >= timeout_ && slot.interrupt.load(std::memory_order_relaxed) != calls) {
           slot.interrupt.store(calls, std::memory_order_release);
           pthread_kill(slot.thread, watchdog_signal());
+          stuck_.interrupted(i, calls, now);
+        } else if (stuck_.stuck(i, calls, now)) {
+          lock.unlock();
+          stuck_.report();
+          lock.lock();
         }
       }
     }
   }
 
   std::chrono::milliseconds timeout_;
+  StuckCallCheck<kWatchSlots> stuck_;
   std::chrono::milliseconds period_{};
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -372,7 +381,9 @@ class Watchdog {
 
 class HookWatchdog {
  public:
-  explicit HookWatchdog(std::chrono::milliseconds timeout) : watchdog_(timeout) {}
+  HookWatchdog(std::chrono::milliseconds timeout, StuckCallHandler on_stuck,
+               std::chrono::milliseconds grace)
+      : watchdog_(timeout, std::move(on_stuck), grace) {}
 
  private:
   Watchdog watchdog_;
@@ -398,7 +409,8 @@ FaultTrap::FaultTrap() {
   backtrace(warm_up.data(), static_cast<int>(warm_up.size()));
 }
 
-void FaultTrap::set_timeout(std::chrono::milliseconds timeout) {
+void FaultTrap::set_timeout(std::chrono::milliseconds timeout, StuckCallHandler on_stuck,
+                            std::chrono::milliseconds grace) {
   g_watching.store(false, std::memory_order_release);
   watchdog_.reset();
   timeout_ = timeout;
@@ -411,7 +423,7 @@ void FaultTrap::set_timeout(std::chrono::milliseconds timeout) {
   action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
   sigemptyset(&action.sa_mask);
   sigaction(watchdog_signal(), &action, nullptr);
-  watchdog_ = std::make_unique<HookWatchdog>(timeout);
+  watchdog_ = std::make_unique<HookWatchdog>(timeout, std::move(on_stuck), grace);
   g_watching.store(true, std::memory_order_release);
 }
 

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -141,6 +143,41 @@ TEST(HookWatchdogTest, InterruptsASpinningCallPromptly) {
   EXPECT_TRUE(fault->timed_out);
   EXPECT_FALSE(fault->location.empty());
   EXPECT_FALSE(fault->backtrace.empty());
+}
+
+// A hook that does not answer the interrupt (POSIX: it blocks every signal;
+// Windows: it waits in Sleep, which the redirected context does not end) is
+// handed to the trap's owner once, `grace` after the interrupt, while it still
+// runs: calloutemu then ends the run from the watchdog's thread.
+TEST(HookWatchdogTest, TellsItsOwnerAboutACallThatDoesNotAnswerTheInterrupt) {
+  test::ScopedEnv hook("CALLOUT_BLOCK_HOOK", "NewPkt");
+  test::ScopedEnv ms("CALLOUT_BLOCK_MS", "2000");
+  test::ScopedEnv mask("CALLOUT_BLOCK_MASK", "1");
+  FaultTrap trap;
+  auto load = load_callout_chain({callout_path("block").string()}, trap);
+  ASSERT_TRUE(load.callout.has_value());
+  std::atomic<int> told{0};
+  std::atomic<std::int64_t> told_after_ms{0};
+  const auto started = std::chrono::steady_clock::now();
+  trap.set_timeout(
+      std::chrono::milliseconds(100),
+      [&] {
+        told_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+        ++told;
+      },
+      std::chrono::milliseconds(300));
+  InProcessHooks hooks(load.callout->table(), trap);
+  // POSIX: it returns normally; Windows: as the interrupted call, when Sleep ends.
+  EXPECT_TRUE(call_new_pkt(hooks).called);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, std::chrono::milliseconds(1900));  // it was not interrupted
+  EXPECT_EQ(told.load(), 1);
+  EXPECT_GE(told_after_ms.load(), 400);   // the limit, then the grace
+  EXPECT_LT(told_after_ms.load(), 2000);  // while the call still ran
+  trap.set_timeout(std::chrono::milliseconds(0));
+  load.callout->stop_and_unload(trap);
 }
 
 TEST(HookWatchdogTest, LeavesACallThatReturnsInTimeAlone) {

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "calloutemu/loader/text_encoding.h"
+#include "stuck_call_check.h"
 
 namespace calloutemu::loader {
 namespace {
@@ -383,7 +384,9 @@ void interrupt(WatchSlot& slot, std::uint64_t calls) {
 
 class HookWatchdog {
  public:
-  explicit HookWatchdog(std::chrono::milliseconds timeout) : timeout_(timeout) {
+  HookWatchdog(std::chrono::milliseconds timeout, StuckCallHandler on_stuck,
+               std::chrono::milliseconds grace)
+      : timeout_(timeout), stuck_(std::move(on_stuck), grace) {
     const auto quarter = timeout / 4;
     period_ = quarter < std::chrono::milliseconds(50) ? quarter : std::chrono::milliseconds(50);
     if (period_ < std::chrono::milliseconds(1)) {
@@ -425,12 +428,18 @@ class HookWatchdog {
         if (now - since[i] >= timeout_ && interrupted[i] != calls) {
           interrupted[i] = calls;
           interrupt(slot, calls);
+          stuck_.interrupted(i, calls, now);
+        } else if (stuck_.stuck(i, calls, now)) {
+          lock.unlock();
+          stuck_.report();
+          lock.lock();
         }
       }
     }
   }
 
   std::chrono::milliseconds timeout_;
+  StuckCallCheck<kWatchSlots> stuck_;
   std::chrono::milliseconds period_{};
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -442,12 +451,13 @@ std::string describe_code_address(std::uintptr_t address) {
   return module_offset(address, address);
 }
 
-void FaultTrap::set_timeout(std::chrono::milliseconds timeout) {
+void FaultTrap::set_timeout(std::chrono::milliseconds timeout, StuckCallHandler on_stuck,
+                            std::chrono::milliseconds grace) {
   g_watching.store(false, std::memory_order_release);
   watchdog_.reset();
   timeout_ = timeout.count() > 0 ? timeout : std::chrono::milliseconds(0);
   if (timeout_.count() > 0) {
-    watchdog_ = std::make_unique<HookWatchdog>(timeout_);
+    watchdog_ = std::make_unique<HookWatchdog>(timeout_, std::move(on_stuck), grace);
     g_watching.store(true, std::memory_order_release);
   }
 }

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -155,6 +156,55 @@ TEST_F(FaultReportTest, InProcessABlockedHookTimesOutWithItsStackAndEndsTheRun) 
   EXPECT_THAT(result.err, HasSubstr(" " + callout_file_name("block") + "+0x"));
   EXPECT_THAT(result.err, HasSubstr("replay stopped: at request 2 because NewPkt did not return"));
   EXPECT_FALSE(has_stop(trace()));
+}
+
+// In-process, a hook that blocks the watchdog's signal cannot be interrupted:
+// the grace after the interrupt ends, and the watchdog's thread ends the run
+// as for a fault in that call, with every output written and closed.
+TEST_F(FaultReportTest, InProcessAHookThatCannotBeInterruptedStillEndsTheRun) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto junit = dir_ / "junit.xml";
+  const auto summary = dir_ / "summary.json";
+  const auto result = replay(
+      callout_path("block"),
+      {"--hook-timeout", "200", "--junit", junit.string(), "--summary-json", summary.string()},
+      {{"CALLOUT_BLOCK_HOOK", "HandleOptions"},
+       {"CALLOUT_BLOCK_CALL", "2"},
+       {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("request 2 (frame 2 of every_type.pcap): HandleOptions in "));
+  EXPECT_THAT(result.err,
+              HasSubstr("did not return within 200 ms, nor after the watchdog's interrupt"));
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: at request 2 because HandleOptions did not "
+                                    "return within 200 ms, nor after the watchdog's interrupt"));
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent"));
+  // The trace holds request 1 and request 2 up to the call that hung, which is last.
+  const auto records = trace();
+  ASSERT_FALSE(records.empty());
+  const auto& last = records.back();
+  EXPECT_EQ(last["hook"], "HandleOptions");
+  EXPECT_EQ(last["request"], 2);
+  EXPECT_THAT(last["fault"].get<std::string>(), HasSubstr("did not return within 200 ms"));
+  EXPECT_FALSE(has_stop(records));
+  const auto requests = requests_in_trace();
+  EXPECT_EQ(std::count(requests.begin(), requests.end(), 2u), 2);  // NewPkt, HandleOptions
+  const auto junit_text = read_text_file(junit);
+  EXPECT_THAT(junit_text, HasSubstr("tests=\"2\""));
+  EXPECT_THAT(junit_text, HasSubstr("failures=\"1\""));
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+}
+
+// With worker threads the run cannot be closed from the watchdog's thread
+// (the others go on): it still ends, with exit 3 and what happened.
+TEST_F(FaultReportTest, WithWorkersAHookThatCannotBeInterruptedStillEndsTheRun) {
+  const auto result = replay(callout_path("block"), {"--hook-timeout", "200", "--workers", "4"},
+                             {{"CALLOUT_BLOCK_HOOK", "HandleOptions"},
+                              {"CALLOUT_BLOCK_CALL", "2"},
+                              {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("a hook on one of the 4 worker threads did not return within "
+                                    "200 ms, nor after the watchdog's interrupt: the run ends"));
 }
 
 TEST_F(FaultReportTest, ThroughANativeHostABlockedHookTimesOutAndTheRunGoesOn) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,13 @@ std::string describe_code_address(std::uintptr_t address);
 
 class HookWatchdog;
 
+// Told, on the watchdog's thread, that a call it interrupted is still the
+// same call `grace` later: the hook blocks the interrupt (POSIX: it masks the
+// watchdog's signal) or waits in the system (Windows), and will not come back.
+// The owner ends the process; if it returns, the call is left running.
+using StuckCallHandler = std::function<void()>;
+inline constexpr std::chrono::milliseconds kStuckCallGrace{2000};
+
 // Installs the process-wide handlers for its lifetime. Only one may exist at a
 // time, and run() is not re-entrant on one thread.
 class FaultTrap {
@@ -66,7 +74,10 @@ class FaultTrap {
   // blocked thread's stack. POSIX: the thread is sent SIGRTMIN+4; a call
   // that blocks that signal is not interrupted. The check costs two atomic
   // stores a call; the watchdog polls every min(timeout/4, 50 ms).
-  void set_timeout(std::chrono::milliseconds timeout);
+  // With `on_stuck`, a call still running `grace` after its interrupt is
+  // given to it (once).
+  void set_timeout(std::chrono::milliseconds timeout, StuckCallHandler on_stuck = {},
+                   std::chrono::milliseconds grace = kStuckCallGrace);
   std::chrono::milliseconds timeout() const { return timeout_; }
 
   template <class F>
