@@ -282,12 +282,16 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // the hook's thread stays where it is.
   auto end_stuck_run = [&] {
     const auto limit = std::to_string(trap.timeout().count());
+    // One thread: the request under way is the one last handed to the server.
     const server::Request* request = report.current();
+    std::optional<StopAfterFault::AbandonedCall> call;
     if (options.diagnostics.workers == 1) {
-      const auto call = stopper->abandon();
-      if (!call || request == nullptr) {
+      call = stopper->abandon();
+      if (!call) {
         return;  // it returned after all
       }
+    }
+    if (call && request != nullptr) {
       loader::HookCall hung;
       hung.called = true;
       hung.fault = loader::Fault("did not return within " + limit +
@@ -311,9 +315,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
       std::_Exit(code);
     }
     log.error(
-        "a hook on one of the {} worker threads did not return within {} ms, nor after the "
-        "watchdog's interrupt: the run ends here, without its summary and closing its outputs",
-        options.diagnostics.workers, limit);
+        "a hook did not return within {} ms, nor after the watchdog's interrupt (--workers {}): "
+        "the run ends here, without its summary and closing its outputs",
+        limit, options.diagnostics.workers);
     out.flush();
     err.flush();
     std::fflush(nullptr);

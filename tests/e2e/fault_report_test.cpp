@@ -203,8 +203,8 @@ TEST_F(FaultReportTest, WithWorkersAHookThatCannotBeInterruptedStillEndsTheRun) 
                               {"CALLOUT_BLOCK_CALL", "2"},
                               {"CALLOUT_BLOCK_MASK", "1"}});
   EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_THAT(result.err, HasSubstr("a hook on one of the 4 worker threads did not return within "
-                                    "200 ms, nor after the watchdog's interrupt: the run ends"));
+  EXPECT_THAT(result.err, HasSubstr("a hook did not return within 200 ms, nor after the "
+                                    "watchdog's interrupt (--workers 4): the run ends here"));
 }
 
 TEST_F(FaultReportTest, ThroughANativeHostABlockedHookTimesOutAndTheRunGoesOn) {
