@@ -27,6 +27,9 @@ namespace calloutemu::emulator {
 class ObserverFanOut final : public server::ServerObserver {
  public:
   void add(server::ServerObserver& observer) { observers_.push_back(&observer); }
+  // Where the server's events go once every observer is added: the only
+  // observer itself when there is one (each hook call is an event).
+  server::ServerObserver& target() { return observers_.size() == 1 ? *observers_.front() : *this; }
 
   bool wants_arguments() const override;
   void hook_called(const server::HookRecord& record) override;

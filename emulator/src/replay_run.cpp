@@ -191,7 +191,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   Breakpoints breakpoints(options.diagnostics, log, start.session.hosted.get());
   auto settings = server_settings(options);
   settings.before_hook = breakpoints.gate();
-  StopGate gate(observers, stopper != nullptr);
+  StopGate gate(observers.target(), stopper != nullptr);
   if (start.start) {
     report.control_called(*start.start);
   }

@@ -436,7 +436,7 @@ FaultTrap::~FaultTrap() {
   g_previous_actions = nullptr;
 }
 
-std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
+void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault>& fault) {
   assert(t_state.jump == nullptr && "FaultTrap::run is not re-entrant");
   ensure_alternate_stack();
   remember_signal_mask();
@@ -447,14 +447,14 @@ std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
   if (sigsetjmp(jump, 0) != 0) {
     count_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
-    return fault_after_jump(timeout_);
+    fault = fault_after_jump(timeout_);
+    return;
   }
   count_call();
   t_state.jump = &jump;
-  auto fault = call_catching_exceptions(fn, context);
+  call_catching_exceptions(fn, context, fault);
   t_state.jump = nullptr;
   count_call();
-  return fault;
 }
 
 }  // namespace calloutemu::loader

@@ -52,10 +52,10 @@ HookCall InProcessHooks::call(Function function, Args... args) {
   DWORD returned = 0;
   if (clock_ != nullptr) {
     const auto start = clock_->now();
-    result.fault = trap_.run([&] { returned = function(args...); });
+    trap_.run_into([&] { returned = function(args...); }, result.fault);
     result.duration = clock_->between(start, clock_->now());
   } else {
-    result.fault = trap_.run([&] { returned = function(args...); });
+    trap_.run_into([&] { returned = function(args...); }, result.fault);
   }
   result.returned = result.fault ? 0 : returned;
   return result;

@@ -4,15 +4,20 @@
 
 namespace calloutemu::loader {
 
-std::optional<Fault> call_catching_exceptions(void (*fn)(void*), void* context) {
+void call_catching_exceptions(void (*fn)(void*), void* context, std::optional<Fault>& fault) {
   try {
     fn(context);
   } catch (const std::exception& error) {
-    return Fault{std::string("C++ exception: ") + error.what(), 0, 0};
+    fault.emplace(std::string("C++ exception: ") + error.what(), 0, 0);
   } catch (...) {
-    return Fault{"C++ exception of unknown type", 0, 0};
+    fault.emplace("C++ exception of unknown type", 0, 0);
   }
-  return std::nullopt;
+}
+
+std::optional<Fault> call_catching_exceptions(void (*fn)(void*), void* context) {
+  std::optional<Fault> fault;
+  call_catching_exceptions(fn, context, fault);
+  return fault;
 }
 
 }  // namespace calloutemu::loader

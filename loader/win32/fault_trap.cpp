@@ -477,21 +477,21 @@ FaultTrap::~FaultTrap() {
   g_handler = nullptr;
 }
 
-std::optional<Fault> FaultTrap::run_erased(void (*fn)(void*), void* context) {
+void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault>& fault) {
   assert(!t_state.armed && "FaultTrap::run is not re-entrant");
   if (t_watch.slot == nullptr && g_watching.load(std::memory_order_acquire)) {
     t_watch.slot = claim_watch_slot();
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
     count_call();
-    return fault_after_jump(timeout_);
+    fault = fault_after_jump(timeout_);
+    return;
   }
   count_call();
   t_state.armed = true;
-  auto fault = call_catching_exceptions(fn, context);
+  call_catching_exceptions(fn, context, fault);
   t_state.armed = false;
   count_call();
-  return fault;
 }
 
 }  // namespace calloutemu::loader

@@ -81,13 +81,17 @@ std::string_view to_string(OptionArea area) {
   return "unknown";
 }
 
-Result<MessageView> parse_message(std::span<const std::uint8_t> datagram) {
+std::optional<Error> parse_message_into(std::span<const std::uint8_t> datagram,
+                                        MessageView& message) {
+  std::vector<OptionRef> options = std::move(message.options);
+  options.clear();
+  message = MessageView{};
   if (datagram.size() < kFixedHeaderSize) {
+    message.options = std::move(options);
     return make_error("the datagram is " + std::to_string(datagram.size()) +
                       " bytes, shorter than the 236-byte fixed header");
   }
   const std::uint8_t* const at = datagram.data();
-  MessageView message;
   message.bytes = datagram;
   message.op = at[kOpOffset];
   message.htype = at[kHtypeOffset];
@@ -106,11 +110,20 @@ Result<MessageView> parse_message(std::span<const std::uint8_t> datagram) {
   message.has_magic_cookie =
       datagram.size() >= kOptionsOffset &&
       std::equal(kMagicCookie.begin(), kMagicCookie.end(), at + kMagicCookieOffset);
+  message.options = std::move(options);
   if (message.has_magic_cookie) {
     // Requests carry a handful of options: one allocation, not several.
     constexpr std::size_t kUsualOptionCount = 16;
     message.options.reserve(kUsualOptionCount);
     scan_options(message);
+  }
+  return std::nullopt;
+}
+
+Result<MessageView> parse_message(std::span<const std::uint8_t> datagram) {
+  MessageView message;
+  if (auto error = parse_message_into(datagram, message)) {
+    return std::move(*error);
   }
   return message;
 }

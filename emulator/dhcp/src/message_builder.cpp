@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "calloutemu/byte_order.h"
 #include "calloutemu/dhcp/wire_format.h"
@@ -105,14 +106,20 @@ void put_header(std::uint8_t* at, const MessageView& request, const ReplySpec& r
 
 Result<std::size_t> build_reply(const MessageView& request, const ReplySpec& reply,
                                 std::span<std::uint8_t> out) {
-  std::optional<Error> error;
+  // The first option that does not fit, if any; its message is built only then.
+  std::optional<std::pair<std::uint8_t, std::size_t>> misfit;
   std::size_t options_size = 0;
   for_each_option(request, reply, [&](std::uint8_t code, std::span<const std::uint8_t> data) {
-    if (!error) {
-      error = check_option(code, data.size());
+    const bool fits = code != option::pad && code != option::end && data.size() <= kMaxOptionLength;
+    if (!fits && !misfit) {
+      misfit.emplace(code, data.size());
     }
     options_size += 2 + data.size();
   });
+  std::optional<Error> error;
+  if (misfit) {
+    error = check_option(misfit->first, misfit->second);
+  }
   if (!error) {
     error = check_name(reply.server_name, kSnameSize, "sname");
   }

@@ -158,3 +158,47 @@ TEST(MessageHeader, WithoutTheCookieOverloadIsIgnored) {
 
 }  // namespace
 }  // namespace calloutemu::dhcp
+
+namespace calloutemu::dhcp {
+namespace {
+
+// The server parses every request into the same view: what the last datagram
+// left in it must not show in the next.
+TEST(MessageHeader, ParsingIntoAUsedViewGivesWhatAFreshParseGives) {
+  const testing::Bytes first = testing::PacketMaker()
+                                   .xid(1)
+                                   .option(52, {1})
+                                   .option(53, {1})
+                                   .option(12, {'a', 'b'})
+                                   .option(61, {1, 2, 3})
+                                   .end()
+                                   .bytes();
+  const testing::Bytes second = testing::PacketMaker().xid(2).option(53, {3}).end().bytes();
+  MessageView reused;
+  ASSERT_FALSE(parse_message_into(first, reused));
+  ASSERT_EQ(reused.options.size(), 4u);
+  ASSERT_FALSE(parse_message_into(second, reused));
+  const auto fresh = parse_message(second);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(reused.xid, 2u);
+  EXPECT_EQ(reused.options, fresh->options);
+  EXPECT_EQ(reused.overload, fresh->overload);
+  EXPECT_EQ(reused.bytes.data(), second.data());
+  EXPECT_FALSE(reused.overrun);
+}
+
+TEST(MessageHeader, ParsingIntoAViewAShortDatagramLeavesItEmpty) {
+  const testing::Bytes request = testing::PacketMaker().option(53, {1}).end().bytes();
+  MessageView reused;
+  ASSERT_FALSE(parse_message_into(request, reused));
+  const testing::Bytes short_datagram(100, 0);
+  const auto error = parse_message_into(short_datagram, reused);
+  ASSERT_TRUE(error);
+  EXPECT_THAT(error->message, ::testing::HasSubstr("100 bytes"));
+  EXPECT_TRUE(reused.options.empty());
+  EXPECT_TRUE(reused.bytes.empty());
+  EXPECT_EQ(reused.xid, 0u);
+}
+
+}  // namespace
+}  // namespace calloutemu::dhcp

@@ -1,12 +1,12 @@
 #include "lease_store.h"
 
-#include <functional>
+#include "calloutemu/hash.h"
 
 namespace calloutemu::scopes {
 namespace {
 
 std::uint32_t client_tag(std::string_view id) {
-  const std::uint64_t hash = std::hash<std::string_view>{}(id);
+  const std::uint64_t hash = hash_bytes(id);
   return static_cast<std::uint32_t>(hash ^ (hash >> 32));
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "address_bitmap.h"
+#include "calloutemu/hash.h"
 #include "calloutemu/scopes/lease_database.h"
 #include "calloutemu/scopes/scope.h"
 
@@ -17,7 +18,7 @@ namespace calloutemu::scopes {
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
+    return static_cast<std::size_t>(hash_bytes(text));
   }
 };
 

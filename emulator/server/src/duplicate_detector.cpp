@@ -5,6 +5,7 @@
 
 #include "calloutemu/byte_order.h"
 #include "calloutemu/dhcp/wire_format.h"
+#include "calloutemu/hash.h"
 
 namespace calloutemu::server {
 

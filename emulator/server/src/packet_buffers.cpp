@@ -83,8 +83,8 @@ bool HandedBuffer::canary_intact() const {
 }
 
 std::string HandedBuffer::after_hook(std::string_view hook, std::string_view buffer_name) {
-  if (packet_ == before_packet_ && size_ == before_size_ && packet_ == own_ && canary_intact()) {
-    return {};  // the usual case: nothing changed
+  if (untouched()) {
+    return {};
   }
   std::string finding;
   if (packet_ != before_packet_) {

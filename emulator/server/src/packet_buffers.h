@@ -82,6 +82,11 @@ class HandedBuffer {
   // describes misuse ("" when there was none). `buffer_name` is "receive" or
   // "send".
   std::string after_hook(std::string_view hook, std::string_view buffer_name);
+  // The usual case after a hook: the same buffer, the same size, the canary
+  // intact (after_hook() would say nothing and change nothing).
+  bool untouched() const {
+    return packet_ == before_packet_ && size_ == before_size_ && packet_ == own_ && canary_intact();
+  }
 
  private:
   void arm();

@@ -7,18 +7,9 @@
 #include "calloutemu/dhcp/message.h"
 #include "calloutemu/dhcp/validation.h"
 #include "calloutemu/dhcp/wire_format.h"
+#include "calloutemu/hash.h"
 
 namespace calloutemu::server {
-
-std::uint64_t mix_hash(std::uint64_t value) {
-  // splitmix64's finalizer: every input bit reaches every output bit.
-  value ^= value >> 30;
-  value *= 0xbf58476d1ce4e5b9ULL;
-  value ^= value >> 27;
-  value *= 0x94d049bb133111ebULL;
-  value ^= value >> 31;
-  return value;
-}
 
 std::size_t TransactionKeyHash::operator()(const TransactionKey& key) const {
   // chaddr is zero past hlen by construction, so its two words are the key.

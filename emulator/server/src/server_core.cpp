@@ -179,8 +179,7 @@ Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
 // 3-9). False when a drop ended the packet already (PROCESSED included).
 bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
   const std::span<const std::uint8_t> bytes(packet.buffer.packet(), packet.buffer.size());
-  auto view = dhcp::parse_message(bytes);
-  const dhcp::MessageView* parsed = view ? &view.value() : nullptr;
+  const dhcp::MessageView* parsed = dhcp::parse_message_into(bytes, parsed_) ? nullptr : &parsed_;
   if (parsed != nullptr) {
     leases_.prefetch_client(requested_client_id(*parsed));
   }
@@ -320,31 +319,18 @@ DWORD ServerCore::ip_for(Hook hook, const Packet& packet) const {
   return host_order;
 }
 
-void ServerCore::record(Hook hook, DWORD code, const loader::HookCall& call,
-                        const HookArguments* arguments) {
-  if (!call.called) {
-    return;
-  }
+void ServerCore::count_call_findings(const loader::HookCall& call) {
   if (call.fault) {
     ++outcome_.faults;
   }
   for (const auto& text : call.findings) {
     finding(text);
   }
-  observer_.hook_called(HookRecord{.hook = hook,
-                                   .code = code,
-                                   .request = current_request_,
-                                   .origin = current_origin_,
-                                   .call = &call,
-                                   .arguments = arguments});
 }
 
 // A replaced buffer is the callout's memory: read under the trap, as the
 // server's own reads of it are.
-void ServerCore::snapshot(const HandedBuffer& buffer) {
-  if (!detailed_) {
-    return;
-  }
+void ServerCore::copy_before(const HandedBuffer& buffer) {
   const BYTE* bytes = buffer.packet();
   const std::size_t length = bytes == nullptr ? 0 : buffer.size();
   before_.resize(length);
@@ -353,11 +339,8 @@ void ServerCore::snapshot(const HandedBuffer& buffer) {
   }
 }
 
-const HookArguments* ServerCore::packet_arguments(const HandedBuffer& buffer, const Packet& packet,
-                                                  DWORD ip_address) {
-  if (!detailed_) {
-    return nullptr;
-  }
+const HookArguments* ServerCore::detailed_arguments(const HandedBuffer& buffer,
+                                                    const Packet& packet, DWORD ip_address) {
   const BYTE* bytes = buffer.packet();
   const std::size_t length = bytes == nullptr ? 0 : buffer.size();
   after_.resize(length);
@@ -374,7 +357,7 @@ const HookArguments* ServerCore::packet_arguments(const HandedBuffer& buffer, co
   return &arguments_;
 }
 
-void ServerCore::check_buffer(Packet& packet, Hook hook) {
+void ServerCore::check_changed_buffer(Packet& packet, Hook hook) {
   auto text = packet.buffer.after_hook(loader::to_string(hook), "receive");
   if (!text.empty()) {
     finding(std::move(text));
@@ -501,7 +484,7 @@ void ServerCore::send_captured(Packet& packet, const CapturedReply& reply) {
   send(packet, length, reply.message_type);
 }
 
-bool ServerCore::injected(DWORD code) const {
+bool ServerCore::injected_here(DWORD code) const {
   auto [first, last] = injections_.equal_range(current_request_);
   for (auto it = first; it != last; ++it) {
     if (it->second == code) {

@@ -184,14 +184,44 @@ class ServerCore {
       }
     }
   }
+  // The per-hook steps below run five times a request: their usual case is
+  // inline, the rest out of line.
   void record(loader::Hook hook, DWORD code, const loader::HookCall& call,
-              const HookArguments* arguments = nullptr);
+              const HookArguments* arguments = nullptr) {
+    if (!call.called) {
+      return;
+    }
+    if (call.fault || !call.findings.empty()) {
+      count_call_findings(call);
+    }
+    observer_.hook_called(HookRecord{.hook = hook,
+                                     .code = code,
+                                     .request = current_request_,
+                                     .origin = current_origin_,
+                                     .call = &call,
+                                     .arguments = arguments});
+  }
+  void count_call_findings(const loader::HookCall& call);
   // For observers that want arguments: the packet as the next hook gets it,
   // then the arguments of the call that used it.
-  void snapshot(const HandedBuffer& buffer);
+  void snapshot(const HandedBuffer& buffer) {
+    if (detailed_) {
+      copy_before(buffer);
+    }
+  }
+  void copy_before(const HandedBuffer& buffer);
   const HookArguments* packet_arguments(const HandedBuffer& buffer, const Packet& packet,
-                                        DWORD ip_address);
-  void check_buffer(Packet& packet, loader::Hook hook);
+                                        DWORD ip_address) {
+    return detailed_ ? detailed_arguments(buffer, packet, ip_address) : nullptr;
+  }
+  const HookArguments* detailed_arguments(const HandedBuffer& buffer, const Packet& packet,
+                                          DWORD ip_address);
+  void check_buffer(Packet& packet, loader::Hook hook) {
+    if (!packet.buffer.untouched()) {
+      check_changed_buffer(packet, hook);
+    }
+  }
+  void check_changed_buffer(Packet& packet, loader::Hook hook);
   void drop(Packet& packet, DWORD code);
   void drop_with_reason(Packet& packet, DWORD reason);
   void address_del(Packet& packet, DWORD code, std::uint32_t address);
@@ -203,7 +233,8 @@ class ServerCore {
   void send_captured(Packet& packet, const CapturedReply& reply);
   void finding(std::string text);
 
-  bool injected(DWORD code) const;
+  bool injected(DWORD code) const { return !injections_.empty() && injected_here(code); }
+  bool injected_here(DWORD code) const;
 
   // The model, under the names the steps use.
   ServerModel& model_;
@@ -230,6 +261,7 @@ class ServerCore {
   const CapturedReply* reply_ = nullptr;
   std::uint64_t current_request_ = 0;
   RequestOutcome outcome_;
+  dhcp::MessageView parsed_;  // the request, as worker_checks() parsed it
   DHCP_SERVER_OPTIONS options_{};
   ReadOptions read_;
   std::vector<std::uint8_t> response_copy_;

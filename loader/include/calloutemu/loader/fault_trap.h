@@ -82,8 +82,16 @@ class FaultTrap {
 
   template <class F>
   std::optional<Fault> run(F&& f) {
+    std::optional<Fault> fault;
+    run_into(f, fault);
+    return fault;
+  }
+  // The same, storing the fault in `fault` (which must be empty): a hook
+  // call's record is filled where it lies, with no Fault moved on the way.
+  template <class F>
+  void run_into(F&& f, std::optional<Fault>& fault) {
     auto call = [&f] { f(); };
-    return run_erased(&invoke<decltype(call)>, &call);
+    run_erased(&invoke<decltype(call)>, &call, fault);
   }
 
  private:
@@ -91,13 +99,14 @@ class FaultTrap {
   static void invoke(void* f) {
     (*static_cast<F*>(f))();
   }
-  std::optional<Fault> run_erased(void (*fn)(void*), void* context);
+  void run_erased(void (*fn)(void*), void* context, std::optional<Fault>& fault);
 
   std::chrono::milliseconds timeout_{0};
   std::unique_ptr<HookWatchdog> watchdog_;
 };
 
 // Calls fn(context), turning a C++ exception into a Fault (used by run()).
+void call_catching_exceptions(void (*fn)(void*), void* context, std::optional<Fault>& fault);
 std::optional<Fault> call_catching_exceptions(void (*fn)(void*), void* context);
 
 }  // namespace calloutemu::loader

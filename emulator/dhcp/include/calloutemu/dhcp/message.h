@@ -109,5 +109,10 @@ Result<MessageView> parse_message(std::span<const std::uint8_t> datagram);
 // A view of a temporary buffer would dangle at once.
 Result<MessageView> parse_message(std::vector<std::uint8_t>&& datagram) = delete;
 Result<MessageView> parse_message(const std::vector<std::uint8_t>&& datagram) = delete;
+// The same into `message`, whose option list keeps its memory from one
+// datagram to the next (the server's per-request parse allocates nothing).
+// On failure `message` is left as an empty view.
+std::optional<Error> parse_message_into(std::span<const std::uint8_t> datagram,
+                                        MessageView& message);
 
 }  // namespace calloutemu::dhcp

@@ -38,9 +38,6 @@ struct TransactionKey {
 
   friend bool operator==(const TransactionKey&, const TransactionKey&) = default;
 };
-// Mixes all 64 bits of `value` into all 64 bits of the result.
-std::uint64_t mix_hash(std::uint64_t value);
-
 struct TransactionKeyHash {
   std::size_t operator()(const TransactionKey& key) const;
 };
