@@ -377,6 +377,12 @@ class Watchdog {
   return fault;
 }
 
+// Out of run_erased(), whose locals a longjmp may clobber.
+[[gnu::noinline]] void store_fault_after_jump(std::optional<Fault>& fault,
+                                              std::chrono::milliseconds timeout) {
+  fault = fault_after_jump(timeout);
+}
+
 }  // namespace
 
 class HookWatchdog {
@@ -447,7 +453,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   if (sigsetjmp(jump, 0) != 0) {
     count_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
-    fault = fault_after_jump(timeout_);
+    store_fault_after_jump(fault, timeout_);
     return;
   }
   count_call();

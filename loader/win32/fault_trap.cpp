@@ -380,6 +380,12 @@ void interrupt(WatchSlot& slot, std::uint64_t calls) {
   return fault;
 }
 
+// Out of run_erased(), whose locals a longjmp may clobber.
+[[gnu::noinline]] void store_fault_after_jump(std::optional<Fault>& fault,
+                                              std::chrono::milliseconds timeout) {
+  fault = fault_after_jump(timeout);
+}
+
 }  // namespace
 
 class HookWatchdog {
@@ -484,7 +490,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
     count_call();
-    fault = fault_after_jump(timeout_);
+    store_fault_after_jump(fault, timeout_);
     return;
   }
   count_call();
