@@ -363,9 +363,10 @@ class Watchdog {
   std::thread thread_;
 };
 
-// What run() returns after the handler jumped back. Not inlined into run():
+// What run() stores after the handler jumped back. Not inlined into run():
 // nothing that lives across sigsetjmp there may be clobbered by the jump.
-[[gnu::noinline]] Fault fault_after_jump(std::chrono::milliseconds timeout) {
+[[gnu::noinline]] void fault_after_jump(std::chrono::milliseconds timeout,
+                                        std::optional<Fault>& out) {
   Fault fault;
   if (t_state.timed_out) {
     fault.description = "did not return within " + std::to_string(timeout.count()) + " ms";
@@ -374,13 +375,7 @@ class Watchdog {
     fault = describe(t_state.info);
   }
   add_stack(fault);
-  return fault;
-}
-
-// Out of run_erased(), whose locals a longjmp may clobber.
-[[gnu::noinline]] void store_fault_after_jump(std::optional<Fault>& fault,
-                                              std::chrono::milliseconds timeout) {
-  fault = fault_after_jump(timeout);
+  out = std::move(fault);
 }
 
 }  // namespace
@@ -453,7 +448,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   if (sigsetjmp(jump, 0) != 0) {
     count_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
-    store_fault_after_jump(fault, timeout_);
+    fault_after_jump(timeout_, fault);
     return;
   }
   count_call();

@@ -364,9 +364,10 @@ void interrupt(WatchSlot& slot, std::uint64_t calls) {
   ResumeThread(slot.thread);
 }
 
-// What run() returns after the handler jumped back. Not inlined into run():
+// What run() stores after the handler jumped back. Not inlined into run():
 // nothing that lives across the setjmp there may be clobbered by the jump.
-[[gnu::noinline]] Fault fault_after_jump(std::chrono::milliseconds timeout) {
+[[gnu::noinline]] void fault_after_jump(std::chrono::milliseconds timeout,
+                                        std::optional<Fault>& out) {
   Fault fault;
   if (std::exchange(t_state.aborted, false)) {
     fault = describe_abort();
@@ -377,13 +378,7 @@ void interrupt(WatchSlot& slot, std::uint64_t calls) {
     fault = describe(t_state.record);
   }
   add_stack(fault, t_state.frames, t_state.frame_count);
-  return fault;
-}
-
-// Out of run_erased(), whose locals a longjmp may clobber.
-[[gnu::noinline]] void store_fault_after_jump(std::optional<Fault>& fault,
-                                              std::chrono::milliseconds timeout) {
-  fault = fault_after_jump(timeout);
+  out = std::move(fault);
 }
 
 }  // namespace
@@ -490,7 +485,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
     count_call();
-    store_fault_after_jump(fault, timeout_);
+    fault_after_jump(timeout_, fault);
     return;
   }
   count_call();
