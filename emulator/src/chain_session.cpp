@@ -143,6 +143,8 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
   setup.plan = std::move(plan).value();
   setup.plan.command.hook_timeout = options.diagnostics.effective_hook_timeout();
   setup.plan.command.checked = options.diagnostics.checked;
+  // The receive thread and each worker may have a hook call in flight.
+  setup.plan.command.lanes = options.diagnostics.workers > 1 ? options.diagnostics.workers + 1 : 1;
   if (!setup.plan.warning.empty()) {
     log.warn("{}", setup.plan.warning);
   }

@@ -160,10 +160,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   std::unique_ptr<StopAfterFault> stopper;  // in-process: a fault ends the run
   loader::CalloutHooks* hooks = nullptr;
   const auto clock = loader::HookClock::calibrated();
-  if (start.session.hosted && options.diagnostics.workers > 1) {
-    own_hooks = std::make_unique<SerializedHooks>(start.session.hosted->hooks());
-    hooks = own_hooks.get();
-  } else if (start.session.hosted) {
+  if (start.session.hosted) {
     hooks = &start.session.hosted->hooks();
   } else if (start.session.callout) {
     own_hooks =

@@ -1,6 +1,6 @@
-// A chain that runs one hook at a time, whichever thread calls: a callout
-// host answers one call at a time, so with --workers and a host the worker
-// threads take turns.
+// A chain that runs one hook at a time, whichever thread calls: in-process
+// checked mode's guarded buffers and options page serve one call at a time,
+// so with --checked --workers the worker threads take turns.
 #pragma once
 
 #include <mutex>

@@ -43,6 +43,7 @@ std::string hex(std::uint64_t value) {
 // --- SlotTable ---------------------------------------------------------------
 
 Slot& SlotTable::get(std::uint64_t reserved, bool fresh) {
+  std::lock_guard guard(mutex_);
   auto found = by_reserved_.find(reserved);
   if (found != by_reserved_.end()) {
     Slot& slot = *found->second;
@@ -73,6 +74,7 @@ Slot& SlotTable::get(std::uint64_t reserved, bool fresh) {
 }
 
 void SlotTable::release(std::uint64_t reserved) {
+  std::lock_guard guard(mutex_);
   auto found = by_reserved_.find(reserved);
   if (found != by_reserved_.end() && !found->second->released) {
     found->second->released = true;
@@ -85,12 +87,21 @@ void SlotTable::release(std::uint64_t reserved) {
 
 CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
                            WireWriter& reply) {
+  CallOutcome outcome = serve(table, request, reply);
+  if (slot_ != nullptr) {
+    shared_.slots.hand_back();
+  }
+  return outcome;
+}
+
+CallOutcome HostCalls::serve(const DHCP_CALLOUT_TABLE& table, WireReader& request,
+                             WireWriter& reply) {
   HookHead head;
   if (!read_hook_head(request, head) || head.hook >= kHookCount) {
     return {std::nullopt, "a malformed hook request", {}};
   }
   for (std::size_t i = 0; i < head.ended.size() / sizeof(std::uint64_t); ++i) {
-    slots_.release(ended_at(head, i));
+    shared_.slots.release(ended_at(head, i));
   }
   const auto hook = static_cast<Hook>(head.hook);
   slot_ = nullptr;
@@ -98,7 +109,7 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
   handed_ = {};
   options_handed_ = nullptr;
   if (is_packet_hook(hook)) {
-    slot_ = &slots_.get(head.reserved, (head.flags & kStartsPacket) != 0);
+    slot_ = &shared_.slots.get(head.reserved, (head.flags & kStartsPacket) != 0);
     PacketSection section;
     if (!read_packet_section(request, section)) {
       return {std::nullopt, "a malformed packet in a hook request", {}};
@@ -106,10 +117,10 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     if (auto problem = take_packet(section, *slot_)) {
       return {std::nullopt, problem, {}};
     }
-    if (checks_) {
+    if (shared_.checks) {
       if (packet_.where == Where::slot_receive || packet_.where == Where::slot_send) {
-        handed_ = checks_->hand_over(packet_.pointer, packet_.size,
-                                     packet_.where == Where::slot_send ? "send" : "receive");
+        handed_ = shared_.checks->hand_over(packet_.pointer, packet_.size,
+                                            packet_.where == Where::slot_send ? "send" : "receive");
       } else {
         handed_ = CheckedBuffers::Handed{.server = packet_.pointer, .size = packet_.size};
       }
@@ -124,8 +135,8 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
       return {std::nullopt, "malformed DHCP_SERVER_OPTIONS in a hook request", {}};
     }
     rebuild_options(options_, values, packet_.pointer, no_access_, option_arena_);
-    if (checks_) {
-      options_handed_ = checks_->hand_over_options(options_, handed_);
+    if (shared_.checks) {
+      options_handed_ = shared_.checks->hand_over_options(options_, handed_);
     }
   }
   if (hook == Hook::delete_client && (head.flags & kHasHwAddress) != 0) {
@@ -149,13 +160,13 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
   HookResult result;
   std::vector<std::string> findings;
   auto fault = call(table, head, result);
-  if (checks_) {
-    checks_->classify(hook, fault, findings);
+  if (shared_.checks) {
+    shared_.checks->classify(hook, fault, findings);
   }
   if (fault) {
     return {std::move(fault), std::nullopt, std::move(findings)};
   }
-  if (checks_) {
+  if (shared_.checks) {
     take_back_checked(head, findings);
   }
   write_hook_result(reply, result);
@@ -168,11 +179,11 @@ CallOutcome HostCalls::run(const DHCP_CALLOUT_TABLE& table, WireReader& request,
     write_options(reply, capture_options(options_, packet_.pointer, packet_.extent, no_access_,
                                          trap_, option_bytes_));
   }
-  if (checks_) {
+  if (shared_.checks) {
     write_findings(reply, findings);
   }
   if (ends_packet(head)) {
-    slots_.release(head.reserved);
+    shared_.slots.release(head.reserved);
   }
   return {};
 }
@@ -186,16 +197,16 @@ void HostCalls::take_back_checked(const HookHead& head, std::vector<std::string>
   }
   if (is_by_reference(hook) && (head.flags & kHasPacketRef) != 0) {
     const auto guard = [this](const std::function<void()>& f) { return trap_.run(f); };
-    checks_->take_back(hook, handed_, &packet_after_, &size_after_, findings, guard);
+    shared_.checks->take_back(hook, handed_, &packet_after_, &size_after_, findings, guard);
   } else {
-    checks_->take_back(hook, handed_, packet_.size, findings);
+    shared_.checks->take_back(hook, handed_, packet_.size, findings);
   }
   if (packet_after_ == packet_.pointer) {
     packet_after_ = handed_.server;
   }
   packet_.pointer = handed_.server;
   if (options_handed_ != nullptr) {
-    checks_->take_back_options(options_handed_, options_, handed_);
+    shared_.checks->take_back_options(options_handed_, options_, handed_);
     options_handed_ = nullptr;
   }
 }
@@ -269,7 +280,7 @@ std::optional<Fault> HostCalls::call(const DHCP_CALLOUT_TABLE& table, const Hook
   void* reserved = slot_;
 
   std::optional<Fault> fault;
-  if ((head.flags & kBreakBefore) != 0 && (break_always_ || debugger_attached())) {
+  if ((head.flags & kBreakBefore) != 0 && (shared_.break_always || debugger_attached())) {
     stop_before_hook(static_cast<Hook>(head.hook), 0);
   }
   switch (static_cast<Hook>(head.hook)) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,9 @@ struct Slot {
 // different between packets in flight, reused when the server reuses one.
 // A released slot stays with its Reserved value; only when kKeptReleased
 // are idle does a value the table has not seen take one (oldest first).
+//
+// The lanes' threads share it: a packet's hooks may run on any of them, one
+// after the other (the client orders them).
 class SlotTable {
  public:
   // The slot for the client's Reserved value; `fresh` (NewPkt) starts a new
@@ -47,8 +51,14 @@ class SlotTable {
   Slot& get(std::uint64_t reserved, bool fresh);
   // After the packet's last hook.
   void release(std::uint64_t reserved);
+  // After each call on a slot. The client orders the calls of a packet
+  // through the channel, which a thread checker cannot see; this lock makes
+  // what one lane's thread wrote in the slot (and what the callout wrote for
+  // the packet) happen, visibly, before the next call takes the slot.
+  void hand_back() { std::lock_guard guard(mutex_); }
 
  private:
+  std::mutex mutex_;
   std::unordered_map<std::uint64_t, Slot*> by_reserved_;
   std::vector<std::unique_ptr<Slot>> storage_;
   static constexpr std::size_t kKeptReleased = 64;
@@ -62,24 +72,29 @@ struct CallOutcome {
   std::vector<std::string> findings;  // checked mode: what the fault was
 };
 
+// What the lanes' HostCalls share.
+struct SharedCalls {
+  SlotTable slots;
+  // Checked mode (set before the lanes' threads start): the callout gets its
+  // packets in guarded buffers, and the replies carry findings.
+  std::unique_ptr<CheckedBuffers> checks;
+  // A hook request flagged kBreakBefore stops in a debugger before the
+  // call: when one is attached, or always with this.
+  bool break_always = false;
+};
+
+// One lane's calls, one at a time.
 class HostCalls {
  public:
-  HostCalls(FaultTrap& trap, const HookClock& clock, const NoAccessRegion& no_access)
-      : trap_(trap), clock_(clock), no_access_(no_access) {}
-
-  // A hook request flagged kBreakBefore stops in a debugger before the
-  // call: when one is attached, or always with `always`.
-  void break_always(bool always) { break_always_ = always; }
-  // Checked mode from now on: the callout `dll` gets its packets in guarded
-  // buffers of `memory`, and the replies carry findings.
-  void check(GuardedMemory& memory, const std::string& dll) {
-    checks_ = std::make_unique<CheckedBuffers>(memory, dll);
-  }
+  HostCalls(FaultTrap& trap, const HookClock& clock, const NoAccessRegion& no_access,
+            SharedCalls& shared)
+      : trap_(trap), clock_(clock), no_access_(no_access), shared_(shared) {}
 
   // Runs the hook `request` asks for and writes the ok reply's body to `reply`.
   CallOutcome run(const DHCP_CALLOUT_TABLE& table, WireReader& request, WireWriter& reply);
 
  private:
+  CallOutcome serve(const DHCP_CALLOUT_TABLE& table, WireReader& request, WireWriter& reply);
   struct Packet {
     BYTE* pointer = nullptr;
     std::size_t extent = 0;  // bytes at `pointer` option members may point into
@@ -101,7 +116,7 @@ class HostCalls {
   FaultTrap& trap_;
   const HookClock& clock_;
   const NoAccessRegion& no_access_;
-  SlotTable slots_;
+  SharedCalls& shared_;
   // The call in progress.
   Slot* slot_ = nullptr;
   Packet packet_;
@@ -114,9 +129,7 @@ class HostCalls {
   std::vector<std::uint8_t> passed_bytes_;
   std::vector<std::uint8_t> final_bytes_;
   std::vector<std::uint8_t> option_bytes_;
-  bool break_always_ = false;
-  std::unique_ptr<CheckedBuffers> checks_;  // checked mode
-  CheckedBuffers::Handed handed_;           // checked mode: the packet as the callout got it
+  CheckedBuffers::Handed handed_;  // checked mode: the packet as the callout got it
   DHCP_SERVER_OPTIONS* options_handed_ = nullptr;
 };
 

@@ -29,7 +29,10 @@ std::uint32_t member_mask(const DHCP_CALLOUT_TABLE& table) {
 
 }  // namespace
 
-calloutemu::Status check_channel(const SharedFile& channel) {
+Result<std::size_t> check_channel(const SharedFile& channel) {
+  if (channel.size() < kLaneControlOffset) {
+    return make_error("not a callout host channel (too short)");
+  }
   const auto* header = std::launder(reinterpret_cast<const ChannelHeader*>(channel.data()));
   if (header->magic != kChannelMagic) {
     return make_error("not a callout host channel (bad magic)");
@@ -38,34 +41,50 @@ calloutemu::Status check_channel(const SharedFile& channel) {
     return make_error("the channel is for protocol version " + std::to_string(header->version) +
                       ", this host speaks " + std::to_string(kProtocolVersion));
   }
-  if (header->header_size != kHeaderSize || header->request_offset != kRequestOffset ||
-      header->request_capacity != kRequestCapacity || header->reply_offset != kReplyOffset ||
+  const std::size_t lanes = header->lane_count;
+  if (lanes == 0 || lanes > kMaxLanes || header->header_size != channel_header_size(lanes) ||
+      header->lane_size != kLaneSize || header->request_capacity != kRequestCapacity ||
       header->reply_capacity != kReplyCapacity) {
     return make_error("the channel's layout is not this protocol version's");
   }
-  return {};
+  if (channel.size() < channel_size(lanes)) {
+    return make_error("the channel is too short for its " + std::to_string(lanes) + " lanes");
+  }
+  return lanes;
 }
 
-ChannelHeader& HostServer::header() const {
-  return *std::launder(reinterpret_cast<ChannelHeader*>(channel_.data()));
+HostServer::HostServer(SharedFile channel, std::size_t lanes, HostPipes pipes, FaultTrap& trap,
+                       const HookClock& clock, const NoAccessRegion& no_access,
+                       GuardedMemory* checked)
+    : channel_(std::move(channel)),
+      view_(channel_.data(), lanes),
+      hub_(WakeHub::start(pipes)),
+      pipes_(pipes),
+      trap_(trap),
+      checked_(checked) {
+  for (std::size_t i = 0; i < lanes; ++i) {
+    lanes_.push_back(std::make_unique<Lane>(i, trap, clock, no_access, shared_));
+  }
 }
 
-std::optional<WireReader> HostServer::next_request() {
-  ChannelHeader& shared = header();
+HostServer::~HostServer() {
+  stop_lanes();
+}
+
+std::optional<WireReader> HostServer::next_request(Lane& lane) {
+  LaneControl& control = view_.control(lane.index);
   const auto arrived = [&] {
-    return shared.call_sequence.load(std::memory_order_seq_cst) != seen_;
+    return control.call_sequence.load(std::memory_order_seq_cst) != lane.seen;
   };
   if (!spin_until(arrived, kSpinTime, kBusySpinTime)) {
-    shared.host_sleeping.store(1, std::memory_order_seq_cst);
-    while (!arrived()) {
-      if (!pipes_.wait()) {
-        return std::nullopt;  // the client is gone
-      }
+    control.host_sleeping.store(1, std::memory_order_seq_cst);
+    if (!hub_->sleep_until(arrived)) {
+      return std::nullopt;  // the client is gone, or STOP ends this lane's thread
     }
-    shared.host_sleeping.store(0, std::memory_order_relaxed);
+    control.host_sleeping.store(0, std::memory_order_relaxed);
   }
-  seen_ = shared.call_sequence.load(std::memory_order_acquire);
-  const std::uint8_t* area = channel_.data() + kRequestOffset;
+  lane.seen = control.call_sequence.load(std::memory_order_acquire);
+  const std::uint8_t* area = view_.request_area(lane.index);
   const std::uint32_t length = load_u32(area);
   if (length > kRequestCapacity - sizeof(std::uint32_t)) {
     return WireReader();  // reads as malformed: answered with an error
@@ -73,87 +92,117 @@ std::optional<WireReader> HostServer::next_request() {
   return WireReader(area + sizeof(std::uint32_t), length);
 }
 
-WireWriter HostServer::begin_reply(Status status) {
-  WireWriter writer(channel_.data() + kReplyOffset + sizeof(std::uint32_t),
+WireWriter HostServer::begin_reply(const Lane& lane, Status status) {
+  WireWriter writer(view_.reply_area(lane.index) + sizeof(std::uint32_t),
                     kReplyCapacity - sizeof(std::uint32_t));
   writer.u32(static_cast<std::uint32_t>(status));
   return writer;
 }
 
-void HostServer::publish(WireWriter reply) {
+void HostServer::publish(Lane& lane, WireWriter reply) {
   if (!reply.ok()) {
-    reply = begin_reply(Status::error);
+    reply = begin_reply(lane, Status::error);
     reply.string("the reply does not fit the channel");
   }
-  store_u32(channel_.data() + kReplyOffset, static_cast<std::uint32_t>(reply.size()));
-  ChannelHeader& shared = header();
-  shared.reply_sequence.store(seen_, std::memory_order_seq_cst);
-  if (shared.client_sleeping.load(std::memory_order_seq_cst) != 0) {
+  store_u32(view_.reply_area(lane.index), static_cast<std::uint32_t>(reply.size()));
+  LaneControl& control = view_.control(lane.index);
+  control.reply_sequence.store(lane.seen, std::memory_order_seq_cst);
+  if (control.client_sleeping.load(std::memory_order_seq_cst) != 0) {
     pipes_.wake_client();
   }
 }
 
-void HostServer::reply_error(const std::string& message) {
-  auto reply = begin_reply(Status::error);
+void HostServer::reply_error(Lane& lane, const std::string& message) {
+  auto reply = begin_reply(lane, Status::error);
   reply.string(message);
-  publish(reply);
+  publish(lane, reply);
 }
 
 int HostServer::run() {
-  while (auto request = next_request()) {
+  Lane& lane = *lanes_.front();
+  while (auto request = next_request(lane)) {
     const std::uint32_t kind = request->u32();
     switch (static_cast<Request>(kind)) {
       case Request::hello:
-        serve_hello(*request);
+        serve_hello(lane, *request);
         break;
       case Request::read_registry:
-        serve_registry();
+        serve_registry(lane);
         break;
       case Request::load:
-        serve_load(*request);
+        serve_load(lane, *request);
         break;
       case Request::hook:
-        serve_hook(*request);
+        serve_hook(lane, *request);
         break;
       case Request::stop:
-        serve_stop();
+        serve_stop(lane);
         return 0;
       case Request::load_next:
       default:
-        reply_error("unexpected request " + std::to_string(kind));
+        reply_error(lane, "unexpected request " + std::to_string(kind));
         break;
     }
   }
   return 0;
 }
 
-void HostServer::serve_hello(WireReader& request) {
+// The other lanes carry hook calls only.
+void HostServer::serve_hooks(Lane& lane) {
+  while (auto request = next_request(lane)) {
+    const std::uint32_t kind = request->u32();
+    if (kind == static_cast<std::uint32_t>(Request::hook)) {
+      serve_hook(lane, *request);
+    } else {
+      reply_error(lane, "unexpected request " + std::to_string(kind) + " on lane " +
+                            std::to_string(lane.index) + " (only lane 0 carries it)");
+    }
+  }
+}
+
+// After the load: the chain and its table are set, and stay until STOP has
+// stopped these threads.
+void HostServer::start_lanes() {
+  for (std::size_t i = 1; i < lanes_.size(); ++i) {
+    threads_.emplace_back([this, &lane = *lanes_[i]] { serve_hooks(lane); });
+  }
+}
+
+void HostServer::stop_lanes() {
+  hub_->stop();
+  for (auto& thread : threads_) {
+    thread.join();
+  }
+  threads_.clear();
+}
+
+void HostServer::serve_hello(Lane& lane, WireReader& request) {
   request.u32();  // the client's protocol version: it checks ours
-  auto reply = begin_reply(Status::ok);
+  auto reply = begin_reply(lane, Status::ok);
   reply.u32(kProtocolVersion);
   reply.string(std::string("callouthost ") + CALLOUTEMU_VERSION + " (" + host_platform() + ")");
-  publish(reply);
+  publish(lane, reply);
 }
 
-void HostServer::serve_registry() {
+void HostServer::serve_registry(Lane& lane) {
   auto config = read_callout_registry();
   if (!config) {
-    reply_error(config.error().message);
+    reply_error(lane, config.error().message);
     return;
   }
-  auto reply = begin_reply(Status::ok);
+  auto reply = begin_reply(lane, Status::ok);
   write_config(reply, *config);
-  publish(reply);
+  publish(lane, reply);
 }
 
-void HostServer::serve_load(WireReader& request) {
+void HostServer::serve_load(Lane& lane, WireReader& request) {
   const auto names = read_strings(request);
   if (!request.ok()) {
-    reply_error("a malformed load request");
+    reply_error(lane, "a malformed load request");
     return;
   }
   if (load_tried_) {
-    reply_error("this host has loaded a chain already");
+    reply_error(lane, "this host has loaded a chain already");
     return;
   }
   load_tried_ = true;
@@ -164,10 +213,10 @@ void HostServer::serve_load(WireReader& request) {
     if (client_gone) {
       return;
     }
-    auto reply = begin_reply(Status::attempt);
+    auto reply = begin_reply(lane, Status::attempt);
     write_attempt(reply, attempt);
-    publish(reply);
-    auto next = next_request();
+    publish(lane, reply);
+    auto next = next_request(lane);
     if (!next || next->u32() != static_cast<std::uint32_t>(Request::load_next)) {
       client_gone = true;
     }
@@ -180,13 +229,13 @@ void HostServer::serve_load(WireReader& request) {
   }
   ChainLoad load = load_callout_chain(names, trap_, on_attempt, checked_);
   if (load.callout && checked_ != nullptr) {
-    calls_.check(*checked_, load.callout->name());
+    shared_.checks = std::make_unique<CheckedBuffers>(*checked_, load.callout->name());
   }
   if (client_gone) {
     std::fprintf(stderr, "callouthost: the client stopped following the load; exiting\n");
     exit_now(kUsageExitStatus);
   }
-  auto reply = begin_reply(Status::ok);
+  auto reply = begin_reply(lane, Status::ok);
   reply.u8(load.callout ? 1 : 0);
   reply.u8(load.start ? 1 : 0);
   if (load.start) {
@@ -194,41 +243,45 @@ void HostServer::serve_load(WireReader& request) {
   }
   reply.u32(load.callout ? member_mask(load.callout->table()) : 0);
   callout_ = std::move(load.callout);
-  publish(reply);
+  if (callout_) {
+    start_lanes();
+  }
+  publish(lane, reply);
 }
 
-void HostServer::serve_hook(WireReader& request) {
+void HostServer::serve_hook(Lane& lane, WireReader& request) {
   static const DHCP_CALLOUT_TABLE kNoTable{};
   const DHCP_CALLOUT_TABLE& table = callout_ ? callout_->table() : kNoTable;
-  auto reply = begin_reply(Status::ok);
-  CallOutcome outcome = calls_.run(table, request, reply);
+  auto reply = begin_reply(lane, Status::ok);
+  CallOutcome outcome = lane.calls.run(table, request, reply);
   if (outcome.fault) {
-    auto fault = begin_reply(Status::fault);
+    auto fault = begin_reply(lane, Status::fault);
     write_fault(fault, *outcome.fault);
     if (checked_ != nullptr) {
       write_findings(fault, outcome.findings);
     }
-    publish(fault);
+    publish(lane, fault);
     // The callout may be corrupt now; the client starts a new host.
     exit_now(kFaultExitStatus);
   }
   if (outcome.error) {
-    reply_error(*outcome.error);
+    reply_error(lane, *outcome.error);
     return;
   }
-  publish(reply);
+  publish(lane, reply);
 }
 
-void HostServer::serve_stop() {
+void HostServer::serve_stop(Lane& lane) {
   ControlCall stop;
   stop.code = DHCP_CONTROL_STOP;
+  stop_lanes();
   if (callout_) {
     stop = callout_->stop_and_unload(trap_);
     callout_.reset();
   }
-  auto reply = begin_reply(Status::ok);
+  auto reply = begin_reply(lane, Status::ok);
   write_control_call(reply, stop);
-  publish(reply);
+  publish(lane, reply);
 }
 
 }  // namespace calloutemu::loader::host

@@ -50,12 +50,13 @@ int serve(const std::string& channel_path, bool checked_mode,
   if (!pipes) {
     return fail(pipes.error().message);
   }
-  auto channel = SharedFile::open(channel_path, kChannelSize);
+  auto channel = SharedFile::open(channel_path, kLaneControlOffset);
   if (!channel) {
     return fail(channel.error().message);
   }
-  if (auto checked = check_channel(*channel); !checked) {
-    return fail(channel_path + ": " + checked.error().message);
+  const auto lanes = check_channel(*channel);
+  if (!lanes) {
+    return fail(channel_path + ": " + lanes.error().message);
   }
   auto no_access = NoAccessRegion::reserve();
   if (!no_access) {
@@ -68,7 +69,7 @@ int serve(const std::string& channel_path, bool checked_mode,
   if (checked_mode) {
     guarded.emplace();
   }
-  HostServer server(std::move(channel).value(), pipes.value(), trap, clock, *no_access,
+  HostServer server(std::move(channel).value(), *lanes, pipes.value(), trap, clock, *no_access,
                     guarded ? &*guarded : nullptr);
   server.debugging(wait_for_debugger, break_always);
   const int status = server.run();

@@ -20,27 +20,29 @@ bool is_slot(Where where) {
 
 }  // namespace
 
-void HookMarshal::start_packet(std::uint64_t reserved, BYTE* receive, bool sent) {
-  packets_.forget_retired();
+void SharedPackets::start_packet(std::uint64_t reserved, BYTE* receive, bool sent) {
+  std::lock_guard guard(lock_);
   // A packet that never ended leaves a slot in the host: released unless
   // the NewPkt that reuses its Reserved tells the host itself.
-  const PacketRecord* old = packets_.existing(reserved);
+  const PacketRecord* old = table_.existing(reserved);
   if (!sent && old != nullptr && old->known_to_host) {
     ended_.push_back(reserved);
   }
-  packets_.start(reserved).receive = receive;
+  table_.start(reserved).receive = receive;
 }
 
-void HookMarshal::end_packet(std::uint64_t reserved, bool sent) {
-  const PacketRecord* record = packets_.existing(reserved);
+void SharedPackets::end_packet(std::uint64_t reserved, bool sent) {
+  std::lock_guard guard(lock_);
+  const PacketRecord* record = table_.existing(reserved);
   if (!sent && record != nullptr && record->known_to_host) {
     ended_.push_back(reserved);
   }
-  packets_.end(reserved);
+  table_.end(reserved);
 }
 
-void HookMarshal::host_restarted() {
-  packets_.host_restarted();
+void SharedPackets::host_restarted() {
+  std::lock_guard guard(lock_);
+  table_.host_restarted();
   ended_.clear();
 }
 
@@ -59,8 +61,10 @@ bool HookMarshal::copy_guarded(const void* source, std::size_t length) {
 }
 
 bool HookMarshal::write_request(WireWriter& out, HookArgs& call) {
+  std::lock_guard guard(shared_.lock_);
+  std::vector<std::uint64_t>& unseen_ends = shared_.ended_;
   const bool packet_hook = call.has_packet;
-  record_ = packet_hook ? &packets_.find(call.reserved) : nullptr;
+  record_ = packet_hook ? &shared_.table_.find(call.reserved) : nullptr;
   if (record_ != nullptr) {
     record_->known_to_host = true;
   }
@@ -72,8 +76,8 @@ bool HookMarshal::write_request(WireWriter& out, HookArgs& call) {
       (call.size_ref ? kHasSizeRef : 0) | (call.context_ref ? kHasContextRef : 0) |
       (call.process_ref ? kHasProcessRef : 0) | (call.options ? kHasOptions : 0) |
       (call.hw_address ? kHasHwAddress : 0) | (call.break_before ? kBreakBefore : 0));
-  const std::size_t ended = std::min<std::size_t>(ended_.size(), kMaxEndedPerRequest);
-  head.ended = {reinterpret_cast<const std::uint8_t*>(ended_.data()),
+  const std::size_t ended = std::min<std::size_t>(unseen_ends.size(), kMaxEndedPerRequest);
+  head.ended = {reinterpret_cast<const std::uint8_t*>(unseen_ends.data()),
                 ended * sizeof(std::uint64_t)};
   head.reserved = call.reserved;
   if (call.context_ref != nullptr) {
@@ -89,7 +93,7 @@ bool HookMarshal::write_request(WireWriter& out, HookArgs& call) {
     BYTE* pointer =
         call.by_reference ? (call.packet_ref ? *call.packet_ref : nullptr) : call.packet;
     const DWORD size = call.by_reference ? (call.size_ref ? *call.size_ref : 0) : call.size;
-    place_ = packets_.locate(*record_, pointer, no_access_);
+    place_ = shared_.table_.locate(*record_, pointer, no_access_);
     PacketSection section{place_.where, size, {}, place_.host_address};
     if (is_slot(place_.where)) {
       const std::size_t count =
@@ -115,12 +119,13 @@ bool HookMarshal::write_request(WireWriter& out, HookArgs& call) {
   if (!out.ok()) {
     return false;
   }
-  ended_.erase(ended_.begin(), ended_.begin() + static_cast<std::ptrdiff_t>(ended));
+  unseen_ends.erase(unseen_ends.begin(), unseen_ends.begin() + static_cast<std::ptrdiff_t>(ended));
   return true;
 }
 
 std::optional<std::string> HookMarshal::apply_reply(WireReader& in, HookArgs& call,
                                                     HookResult& result) {
+  std::lock_guard guard(shared_.lock_);
   if (!read_hook_result(in, result)) {
     return "a malformed reply to " + std::string(to_string(call.hook));
   }
@@ -220,7 +225,7 @@ BYTE* HookMarshal::present_callout_buffer(std::uint64_t address, const BufferCop
     record_->unreadable_address = address;
     return no_access_.data();
   }
-  LocalCopy& local = packets_.copy_for(*record_, address);
+  LocalCopy& local = shared_.table_.copy_for(*record_, address);
   copy_bytes(local.data.get(), copy.bytes);
   local.length = copy.bytes.size();
   // Never less than *PacketSize to read: a short copy is padded.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,21 +40,35 @@ struct HookArgs {
   bool break_before = false;  // the host stops in a debugger before the call
 };
 
-class HookMarshal {
+// The packets in flight, which every lane's calls share (a packet's hooks
+// may go on any lane, one after the other), and the packets that ended
+// without the host seeing their end.
+class SharedPackets {
  public:
-  // `trap` guards reads of the server's memory that may fault (option
-  // members and hardware addresses pointing anywhere).
-  HookMarshal(FaultTrap& trap, const NoAccessRegion& no_access)
-      : trap_(trap), no_access_(no_access) {}
-
   // NewPkt on `reserved`, with the server's receive buffer; `sent`: the
   // call goes to the host (which then starts the packet afresh itself).
   void start_packet(std::uint64_t reserved, BYTE* receive, bool sent);
   // After Drop(PROCESSED), `sent` to the host or not. What the packet's
-  // replacements were copied into stays valid until the next start_packet().
+  // replacements were copied into stays valid until the next start_packet()
+  // on `reserved`.
   void end_packet(std::uint64_t reserved, bool sent);
   // A new host knows no packet.
   void host_restarted();
+
+ private:
+  friend class HookMarshal;
+  std::mutex lock_;
+  PacketTable table_;
+  std::vector<std::uint64_t> ended_;
+};
+
+// One lane's calls, one at a time.
+class HookMarshal {
+ public:
+  // `trap` guards reads of the server's memory that may fault (option
+  // members and hardware addresses pointing anywhere).
+  HookMarshal(FaultTrap& trap, const NoAccessRegion& no_access, SharedPackets& packets)
+      : trap_(trap), no_access_(no_access), shared_(packets) {}
 
   // Writes the request for `call`; false when it does not fit the channel.
   bool write_request(WireWriter& out, HookArgs& call);
@@ -72,9 +87,7 @@ class HookMarshal {
 
   FaultTrap& trap_;
   const NoAccessRegion& no_access_;
-  PacketTable packets_;
-  std::vector<std::uint64_t> ended_;
-  std::size_t ended_sent_ = 0;
+  SharedPackets& shared_;
   // The call in progress.
   PacketRecord* record_ = nullptr;
   Located place_;

@@ -9,9 +9,17 @@ constexpr std::size_t kMaxSpare = 64;
 }  // namespace
 
 PacketRecord& PacketTable::start(std::uint64_t reserved) {
+  for (auto retired = retired_.begin(); retired != retired_.end();) {
+    if (retired->first == reserved) {
+      recycle(retired->second);
+      retired = retired_.erase(retired);
+    } else {
+      ++retired;
+    }
+  }
   auto found = records_.find(reserved);
   if (found != records_.end()) {
-    retire(std::move(found->second));
+    retire(reserved, std::move(found->second));
     found->second = PacketRecord{};
     return found->second;
   }
@@ -30,24 +38,26 @@ PacketRecord* PacketTable::existing(std::uint64_t reserved) {
 void PacketTable::end(std::uint64_t reserved) {
   auto found = records_.find(reserved);
   if (found != records_.end()) {
-    retire(std::move(found->second));
+    retire(reserved, std::move(found->second));
     records_.erase(found);
   }
 }
 
-void PacketTable::retire(PacketRecord&& record) {
-  retired_.push_back(std::move(record));
+void PacketTable::retire(std::uint64_t reserved, PacketRecord&& record) {
+  retired_.emplace_back(reserved, std::move(record));
+  if (retired_.size() > kMaxRetired) {
+    recycle(retired_.front().second);
+    retired_.pop_front();
+  }
 }
 
-void PacketTable::forget_retired() {
-  for (auto& record : retired_) {
-    for (auto& copy : record.copies) {
-      if (spare_.size() < kMaxSpare) {
-        spare_.push_back(std::move(copy.data));
-      }
+void PacketTable::recycle(PacketRecord& record) {
+  for (auto& copy : record.copies) {
+    if (spare_.size() < kMaxSpare) {
+      spare_.push_back(std::move(copy.data));
     }
   }
-  retired_.clear();
+  record.copies.clear();
 }
 
 void PacketTable::host_restarted() {

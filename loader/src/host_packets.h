@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -48,15 +49,17 @@ struct Located {
 class PacketTable {
  public:
   // NewPkt: a new packet on `reserved`. A record still there for it (its
-  // packet never ended) is retired.
+  // packet never ended) is retired; what packets before it on `reserved`
+  // left is recycled.
   PacketRecord& start(std::uint64_t reserved);
   // Any other packet hook; a record is made for a packet not seen starting.
   PacketRecord& find(std::uint64_t reserved);
   PacketRecord* existing(std::uint64_t reserved);
-  // After the packet's Drop(PROCESSED): its copies stay valid until forget_retired().
+  // After the packet's Drop(PROCESSED): its copies stay valid until the next
+  // NewPkt on the same Reserved value (the server reuses one only when the
+  // packet is done with; with --workers other packets start before that),
+  // or until kMaxRetired other packets ended after it.
   void end(std::uint64_t reserved);
-  // The next NewPkt: what ended packets left is recycled.
-  void forget_retired();
   // A new host: every packet so far was started in the old one.
   void host_restarted();
 
@@ -65,11 +68,14 @@ class PacketTable {
   LocalCopy& copy_for(PacketRecord& record, std::uint64_t host_address);
 
  private:
-  void retire(PacketRecord&& record);
+  void retire(std::uint64_t reserved, PacketRecord&& record);
+  void recycle(PacketRecord& record);
   std::unique_ptr<std::uint8_t[]> new_buffer();
 
+  // More than the server has packets in flight (one per worker at most).
+  static constexpr std::size_t kMaxRetired = 256;
   std::unordered_map<std::uint64_t, PacketRecord> records_;
-  std::vector<PacketRecord> retired_;
+  std::deque<std::pair<std::uint64_t, PacketRecord>> retired_;  // oldest first
   std::vector<std::unique_ptr<std::uint8_t[]>> spare_;
 };
 

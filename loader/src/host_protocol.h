@@ -7,34 +7,30 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 
 namespace calloutemu::loader::host {
 
 inline constexpr std::uint32_t kChannelMagic = 0x48454D43;  // "CMEH" in memory
-inline constexpr std::uint32_t kProtocolVersion = 2;
+inline constexpr std::uint32_t kProtocolVersion = 3;
 
-// The channel file: a header page, the request area, the reply area. Each
-// area starts with the u32 length of the message that follows.
-inline constexpr std::size_t kHeaderSize = 4096;
+// The channel file: a header, then one lane per call that may be in flight
+// at once (the server's receive thread and each worker's). A lane is a
+// request area and a reply area, each starting with the u32 length of the
+// message that follows.
 inline constexpr std::size_t kRequestCapacity = 512 * 1024;
 inline constexpr std::size_t kReplyCapacity = 1024 * 1024;
-inline constexpr std::size_t kRequestOffset = kHeaderSize;
-inline constexpr std::size_t kReplyOffset = kRequestOffset + kRequestCapacity;
-inline constexpr std::size_t kChannelSize = kReplyOffset + kReplyCapacity;
+inline constexpr std::size_t kLaneSize = kRequestCapacity + kReplyCapacity;
+inline constexpr std::size_t kMaxLanes = 128;
+inline constexpr std::size_t kPageSize = 4096;
 
-// One call in flight at a time: the client fills the request area, then
-// stores call_sequence; the host answers in the reply area, then stores
-// reply_sequence with the same value. A side that waits spins a while, then
-// sets its sleeping flag, checks once more, and blocks reading its pipe; the
-// other side writes a wake byte after publishing when that flag is set.
-struct ChannelHeader {
-  std::uint32_t magic;
-  std::uint32_t version;
-  std::uint32_t header_size;
-  std::uint32_t request_offset;
-  std::uint32_t request_capacity;
-  std::uint32_t reply_offset;
-  std::uint32_t reply_capacity;
+// One call in flight per lane at a time: the client fills the lane's request
+// area, then stores call_sequence; the host answers in the reply area, then
+// stores reply_sequence with the same value. A side that waits spins a
+// while, then sets its sleeping flag, checks once more, and sleeps until a
+// wake byte comes on its pipe; the other side writes one after publishing
+// when that flag is set.
+struct LaneControl {
   alignas(64) std::atomic<std::uint32_t> call_sequence;
   std::atomic<std::uint32_t> host_sleeping;
   alignas(64) std::atomic<std::uint32_t> reply_sequence;
@@ -42,7 +38,48 @@ struct ChannelHeader {
 };
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
               "the channel's atomics must be address-free");
-static_assert(sizeof(ChannelHeader) <= kHeaderSize);
+
+// Written by the client before it starts the host; LaneControl[lane_count]
+// follows at kLaneControlOffset.
+struct ChannelHeader {
+  std::uint32_t magic;
+  std::uint32_t version;
+  std::uint32_t header_size;
+  std::uint32_t lane_count;
+  std::uint32_t lane_size;
+  std::uint32_t request_capacity;
+  std::uint32_t reply_capacity;
+};
+inline constexpr std::size_t kLaneControlOffset = 64;
+static_assert(sizeof(ChannelHeader) <= kLaneControlOffset);
+
+constexpr std::size_t channel_header_size(std::size_t lanes) {
+  return (kLaneControlOffset + lanes * sizeof(LaneControl) + kPageSize - 1) / kPageSize * kPageSize;
+}
+constexpr std::size_t channel_size(std::size_t lanes) {
+  return channel_header_size(lanes) + lanes * kLaneSize;
+}
+
+// A mapped channel of `lanes` lanes, as both sides address it.
+class ChannelView {
+ public:
+  ChannelView() = default;
+  ChannelView(std::uint8_t* base, std::size_t lanes) : base_(base), lanes_(lanes) {}
+
+  std::size_t lanes() const { return lanes_; }
+  ChannelHeader& header() const { return *std::launder(reinterpret_cast<ChannelHeader*>(base_)); }
+  LaneControl& control(std::size_t lane) const {
+    return std::launder(reinterpret_cast<LaneControl*>(base_ + kLaneControlOffset))[lane];
+  }
+  std::uint8_t* request_area(std::size_t lane) const {
+    return base_ + channel_header_size(lanes_) + lane * kLaneSize;
+  }
+  std::uint8_t* reply_area(std::size_t lane) const { return request_area(lane) + kRequestCapacity; }
+
+ private:
+  std::uint8_t* base_ = nullptr;
+  std::size_t lanes_ = 0;
+};
 
 // The bytes on the pipes: the client wakes the host with one, the host the
 // client with the other. Anything else on the host's output is a protocol

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -41,14 +43,14 @@ std::string describe_control(const std::optional<ControlCall>& call) {
 Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
                            const std::vector<std::string>& names,
                            const std::function<void(const LoadAttempt&)>& on_attempt) {
-  auto request = host.begin(Request::load);
+  auto request = host.begin(0, Request::load);
   host::write_strings(request, names);
   if (!request.ok()) {
     return make_error("the list of DLLs does not fit the " + label + "'s channel");
   }
   HostedLoad load;
   while (true) {
-    Exchange reply = host.exchange(request);
+    Exchange reply = host.exchange(0, request);
     if (reply.failure) {
       return make_error(reply.failure->description + " while loading the chain");
     }
@@ -61,7 +63,7 @@ Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
         on_attempt(attempt);
       }
       load.attempts.push_back(std::move(attempt));
-      request = host.begin(Request::load_next);
+      request = host.begin(0, Request::load_next);
       continue;
     }
     if (reply.status == Status::error) {
@@ -90,6 +92,36 @@ Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
   }
 }
 
+// The lanes of the channel, one per call in flight: a caller takes a free one
+// for its call (and waits while all are taken).
+class LanePool {
+ public:
+  explicit LanePool(std::size_t lanes) {
+    for (std::size_t lane = lanes; lane-- > 0;) {
+      free_.push_back(lane);
+    }
+  }
+  std::size_t take() {
+    std::unique_lock guard(lock_);
+    freed_.wait(guard, [&] { return !free_.empty(); });
+    const std::size_t lane = free_.back();
+    free_.pop_back();
+    return lane;
+  }
+  void give_back(std::size_t lane) {
+    {
+      std::lock_guard guard(lock_);
+      free_.push_back(lane);
+    }
+    freed_.notify_one();
+  }
+
+ private:
+  std::mutex lock_;
+  std::condition_variable freed_;
+  std::vector<std::size_t> free_;  // lane 0 last: a lone caller always gets it
+};
+
 class HostedChainImpl final : public HostedChain, public CalloutHooks {
  public:
   HostedChainImpl(HostCommand command, FaultTrap& trap, Log log, NoAccessRegion no_access,
@@ -98,8 +130,12 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
         trap_(trap),
         log_(std::move(log)),
         no_access_(std::move(no_access)),
-        marshal_(trap, no_access_),
-        host_(std::move(host)) {}
+        lanes_(command_.lanes),
+        host_(std::move(host)) {
+    for (std::size_t lane = 0; lane < command_.lanes; ++lane) {
+      marshals_.push_back(std::make_unique<host::HookMarshal>(trap, no_access_, packets_));
+    }
+  }
 
   // HostedChain
   Result<CalloutConfig> read_registry() override;
@@ -107,13 +143,23 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
                           const std::function<void(const LoadAttempt&)>& on_attempt) override;
   CalloutHooks& hooks() override { return *this; }
   ControlCall stop_and_unload() override;
-  std::size_t restarts() const override { return restarts_; }
+  std::size_t restarts() const override {
+    std::lock_guard guard(host_lock_);
+    return restarts_;
+  }
   // With --workers, calls come from several threads (one at a time): the
   // flag is for the next call of the thread that set it.
   void break_before_next_call() override { break_thread_ = std::this_thread::get_id(); }
 
   // CalloutHooks
-  bool has(Hook hook) const override { return hooks_[static_cast<std::size_t>(hook)]; }
+  bool has(Hook hook) const override {
+    return hooks_[static_cast<std::size_t>(hook)].load(std::memory_order_relaxed);
+  }
+  void set_hooks(const std::array<bool, kHookCount>& hooks) {
+    for (std::size_t i = 0; i < kHookCount; ++i) {
+      hooks_[i].store(hooks[i], std::memory_order_relaxed);
+    }
+  }
   HookCall control(DWORD code) override;
   HookCall new_pkt(BYTE** packet, DWORD* size, DWORD ip_address, void* reserved, void** context,
                    BOOL* process_it) override;
@@ -136,8 +182,10 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   using CalloutHooks::guarded;
 
  private:
+  struct Turn;  // a lane and the host it talks to, for one call
   HookCall run(HookArgs& call);
-  HookCall failed(Hook hook, Fault fault, const std::string& exit);
+  HookCall exchange_call(HookArgs& call, Turn& turn);
+  HookCall failed(Hook hook, Fault fault, const std::string& exit, Turn& turn);
   void restart();
   void note(const std::string& line) const {
     if (log_) {
@@ -152,13 +200,21 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
   FaultTrap& trap_;
   Log log_;
   NoAccessRegion no_access_;
-  host::HookMarshal marshal_;
-  std::unique_ptr<HostConnection> host_;
+  host::SharedPackets packets_;
+  std::vector<std::unique_ptr<host::HookMarshal>> marshals_;  // one per lane
+  LanePool lanes_;
   std::vector<std::string> names_;
   bool loaded_ = false;
-  std::array<bool, kHookCount> hooks_{};
-  std::size_t restarts_ = 0;
+  // Set by load() and by restarts, read by has() on the callers' threads.
+  std::array<std::atomic<bool>, kHookCount> hooks_{};
   std::atomic<std::thread::id> break_thread_{};
+
+  // The running host. Calls in flight hold it, so a failed host is gone
+  // when the last of them is done with it; a new one has a new generation.
+  mutable std::mutex host_lock_;
+  std::shared_ptr<HostConnection> host_;
+  std::uint64_t generation_ = 0;
+  std::size_t restarts_ = 0;
   // Why no host serves calls (a restart failed, the chain was stopped).
   std::optional<std::string> unavailable_;
 
@@ -183,8 +239,8 @@ Result<CalloutConfig> HostedChainImpl::read_registry() {
   if (!host_) {
     return make_error(unavailable_.value_or("the " + command_.label + " is not running"));
   }
-  auto request = host_->begin(Request::read_registry);
-  Exchange reply = host_->exchange(request);
+  auto request = host_->begin(0, Request::read_registry);
+  Exchange reply = host_->exchange(0, request);
   if (reply.failure) {
     unavailable_ = reply.failure->description;
     host_.reset();
@@ -219,7 +275,7 @@ Result<HostedLoad> HostedChainImpl::load(
   }
   names_ = names;
   loaded_ = load->loaded;
-  hooks_ = load->hooks;
+  set_hooks(load->hooks);
   return load;
 }
 
@@ -227,14 +283,14 @@ ControlCall HostedChainImpl::stop_and_unload() {
   ControlCall stop;
   stop.code = DHCP_CONTROL_STOP;
   if (!host_) {
-    if (loaded_ && unavailable_ && hooks_[static_cast<std::size_t>(Hook::control)]) {
+    if (loaded_ && unavailable_ && has(Hook::control)) {
       stop.called = true;
       stop.fault = Fault{*unavailable_, 0, 0};
     }
     return stop;
   }
-  auto request = host_->begin(Request::stop);
-  Exchange reply = host_->exchange(request, hook_wait());
+  auto request = host_->begin(0, Request::stop);
+  Exchange reply = host_->exchange(0, request, hook_wait());
   std::optional<HostFailure> failure = reply.failure;
   if (!failure) {
     stop = host::read_control_call(reply.body);
@@ -249,7 +305,8 @@ ControlCall HostedChainImpl::stop_and_unload() {
     stop.fault = failure->timed_out ? timed_out_fault(*failure)
                                     : Fault{failure->description, failure->code, 0};
     if (failure->timed_out) {
-      host_.reset();  // killed
+      host_->finish(std::chrono::milliseconds(0));  // killed
+      host_.reset();
       unavailable_ = "the callout chain was stopped";
       return stop;
     }
@@ -263,17 +320,42 @@ ControlCall HostedChainImpl::stop_and_unload() {
   return stop;
 }
 
+struct HostedChainImpl::Turn {
+  explicit Turn(LanePool& lanes) : pool(lanes), lane(lanes.take()) {}
+  ~Turn() { pool.give_back(lane); }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+  LanePool& pool;
+  std::size_t lane;
+  std::shared_ptr<HostConnection> host;
+  std::uint64_t generation = 0;
+};
+
 HookCall HostedChainImpl::run(HookArgs& call) {
-  if (!host_) {
-    HookCall result;
-    result.called = true;
-    result.fault = Fault{unavailable_.value_or("the " + command_.label + " is not running"), 0, 0};
-    return result;
+  Turn turn(lanes_);
+  {
+    std::lock_guard guard(host_lock_);
+    turn.host = host_;
+    turn.generation = generation_;
+    if (!turn.host) {
+      HookCall result;
+      result.called = true;
+      result.fault =
+          Fault{unavailable_.value_or("the " + command_.label + " is not running"), 0, 0};
+      return result;
+    }
   }
-  auto request = host_->begin(Request::hook);
+  return exchange_call(call, turn);
+}
+
+HookCall HostedChainImpl::exchange_call(HookArgs& call, Turn& turn) {
+  HostConnection& host = *turn.host;
+  host::HookMarshal& marshal = *marshals_[turn.lane];
+  auto request = host.begin(turn.lane, Request::hook);
   auto caller = std::this_thread::get_id();
   call.break_before = break_thread_.compare_exchange_strong(caller, std::thread::id{});
-  if (!marshal_.write_request(request, call)) {
+  if (!marshal.write_request(request, call)) {
     HookCall result;
     result.called = true;
     result.fault = Fault{std::string(to_string(call.hook)) + "'s arguments do not fit the " +
@@ -281,12 +363,12 @@ HookCall HostedChainImpl::run(HookArgs& call) {
                          0, 0};
     return result;
   }
-  Exchange reply = host_->exchange(request, hook_wait());
+  Exchange reply = host.exchange(turn.lane, request, hook_wait());
   if (reply.failure) {
     if (reply.failure->timed_out) {
-      return failed(call.hook, timed_out_fault(*reply.failure), "was killed");
+      return failed(call.hook, timed_out_fault(*reply.failure), "was killed", turn);
     }
-    return failed(call.hook, Fault{reply.failure->description, reply.failure->code, 0}, "");
+    return failed(call.hook, Fault{reply.failure->description, reply.failure->code, 0}, "", turn);
   }
   switch (reply.status) {
     case Status::ok:
@@ -295,14 +377,14 @@ HookCall HostedChainImpl::run(HookArgs& call) {
       Fault fault = host::read_fault(reply.body);
       if (!reply.body.ok()) {
         return failed(call.hook,
-                      Fault{host_->broke_protocol("a malformed fault report").description, 0, 0},
-                      "");
+                      Fault{host.broke_protocol("a malformed fault report").description, 0, 0}, "",
+                      turn);
       }
       fault.description += " (in the callout host)";
       std::vector<std::string> findings;  // checked mode: what the fault was
       const bool read = host::read_findings(reply.body, findings);
-      const host::HostExit exit = host_->finish(kExitGrace);
-      HookCall failure = failed(call.hook, std::move(fault), exit.description);
+      const host::HostExit exit = host.finish(kExitGrace);
+      HookCall failure = failed(call.hook, std::move(fault), exit.description, turn);
       if (read) {
         failure.findings = std::move(findings);
       }
@@ -318,16 +400,17 @@ HookCall HostedChainImpl::run(HookArgs& call) {
     case Status::attempt:
       return failed(
           call.hook,
-          Fault{host_->broke_protocol("a load attempt in reply to a hook").description, 0, 0}, "");
+          Fault{host.broke_protocol("a load attempt in reply to a hook").description, 0, 0}, "",
+          turn);
   }
   host::HookResult result;
-  if (auto problem = marshal_.apply_reply(reply.body, call, result)) {
-    return failed(call.hook, Fault{host_->broke_protocol(*problem).description, 0, 0}, "");
+  if (auto problem = marshal.apply_reply(reply.body, call, result)) {
+    return failed(call.hook, Fault{host.broke_protocol(*problem).description, 0, 0}, "", turn);
   }
   HookCall done;
   if (!host::read_findings(reply.body, done.findings)) {
-    return failed(call.hook, Fault{host_->broke_protocol("malformed findings").description, 0, 0},
-                  "");
+    return failed(call.hook, Fault{host.broke_protocol("malformed findings").description, 0, 0}, "",
+                  turn);
   }
   done.called = result.called;
   done.returned = result.called ? result.returned : 0;
@@ -337,16 +420,25 @@ HookCall HostedChainImpl::run(HookArgs& call) {
 }
 
 // The hook crashed, the host died or broke the protocol: the call's fault,
-// and a new host for the calls after it.
-HookCall HostedChainImpl::failed(Hook hook, Fault fault, const std::string& exit) {
+// and a new host for the calls after it. Calls in flight on other lanes fail
+// with the host too; only the first to get here starts the new one.
+HookCall HostedChainImpl::failed(Hook hook, Fault fault, const std::string& exit, Turn& turn) {
   std::string line =
       command_.label + ": " + std::string(to_string(hook)) + " failed: " + fault.description;
   if (!exit.empty()) {
     line += "; the host " + exit;
   }
   note(line);
-  host_.reset();  // a host still running (it broke the protocol) is killed
-  restart();
+  // A host still running (it broke the protocol, it hangs) is killed; the
+  // calls in flight on it fail at once.
+  turn.host->finish(std::chrono::milliseconds(0));
+  {
+    std::lock_guard guard(host_lock_);
+    if (turn.generation == generation_ && host_ == turn.host) {
+      host_.reset();
+      restart();
+    }
+  }
   HookCall result;
   result.called = true;
   result.fault = std::move(fault);
@@ -374,8 +466,9 @@ void HostedChainImpl::restart() {
     return;
   }
   host_ = std::move(connection).value();
-  hooks_ = load->hooks;
-  marshal_.host_restarted();
+  ++generation_;
+  set_hooks(load->hooks);
+  packets_.host_restarted();
   const LoadAttempt& taken = load->attempts.back();
   note(command_.label + " restarted" + which + ": " + taken.name + ": entry " + taken.reason +
        "; Control(START) " + describe_control(load->start));
@@ -403,7 +496,7 @@ HookCall HostedChainImpl::control(DWORD code) {
 HookCall HostedChainImpl::new_pkt(BYTE** packet, DWORD* size, DWORD ip_address, void* reserved,
                                   void** context, BOOL* process_it) {
   const bool sent = has(Hook::new_pkt);
-  marshal_.start_packet(as_number(reserved), packet != nullptr ? *packet : nullptr, sent);
+  packets_.start_packet(as_number(reserved), packet != nullptr ? *packet : nullptr, sent);
   if (!sent) {
     return {};
   }
@@ -437,7 +530,7 @@ HookCall HostedChainImpl::pkt_drop(BYTE** packet, DWORD* size, DWORD code, DWORD
     result = by_reference(Hook::pkt_drop, packet, size, code, ip_address, reserved, context);
   }
   if (code == DHCP_DROP_PROCESSED) {
-    marshal_.end_packet(as_number(reserved), sent);
+    packets_.end_packet(as_number(reserved), sent);
   }
   return result;
 }

@@ -80,26 +80,38 @@ TEST_P(FixtureCaptureTest, GetsTheSameTraceAndRecordsWithFourWorkers) {
   EXPECT_EQ(four.between_packets, one.between_packets);
 }
 
-// A callout host answers one call at a time: the worker threads take turns.
-class WorkersWithAHost : public ReplayTest {};
+// A callout host runs the hooks of the worker threads at once, each worker's
+// call on a lane and a host thread of its own: the trace and the records are
+// still those of one worker.
+class WorkersWithAHost : public ReplayTest {
+ protected:
+  void expect_the_trace_of_one_worker(const std::filesystem::path& recorder,
+                                      const std::string& host) {
+    std::vector<std::string> args = {"--dlls", recorder.string(), "--host",
+                                     host,     "--config",        config("lab.conf")};
+    for (const char* capture : {"generated/every_type.pcap", "generated/with_replies.pcap",
+                                "generated/duplicate.pcap", "real/dhclient_dnsmasq.pcap"}) {
+      args.push_back("--pcap");
+      args.push_back(fixture_source_path(std::string("captures/") + capture).string());
+    }
+    const auto one = run_workers(args, 1);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    ASSERT_FALSE(one.packets.empty());
+    const auto four = run_workers(args, 4);
+    ASSERT_EQ(four.exit_code, 0) << four.err;
+    EXPECT_EQ(four.trace, one.trace);
+    EXPECT_EQ(four.packets, one.packets);
+    EXPECT_EQ(four.between_packets, one.between_packets);
+  }
+};
 
 TEST_F(WorkersWithAHost, GiveTheTraceAndRecordsOfOneWorker) {
-  std::vector<std::string> args = {"--dlls",   callout_path("recorder").string(),
-                                   "--host",   "process",
-                                   "--config", config("lab.conf")};
-  for (const char* capture : {"generated/every_type.pcap", "generated/with_replies.pcap",
-                              "generated/duplicate.pcap", "real/dhclient_dnsmasq.pcap"}) {
-    args.push_back("--pcap");
-    args.push_back(fixture_source_path(std::string("captures/") + capture).string());
-  }
-  const auto one = run_workers(args, 1);
-  ASSERT_EQ(one.exit_code, 0) << one.err;
-  ASSERT_FALSE(one.packets.empty());
-  const auto four = run_workers(args, 4);
-  ASSERT_EQ(four.exit_code, 0) << four.err;
-  EXPECT_EQ(four.trace, one.trace);
-  EXPECT_EQ(four.packets, one.packets);
-  EXPECT_EQ(four.between_packets, one.between_packets);
+  expect_the_trace_of_one_worker(callout_path("recorder"), "process");
+}
+
+TEST_F(WorkersWithAHost, GiveTheTraceAndRecordsOfOneWorkerUnderWine) {
+  SKIP_WITHOUT_WINE();
+  expect_the_trace_of_one_worker(windows_callout_path("recorder"), "wine");
 }
 
 void FixtureCaptureTest::expect_hook_sequence(const std::filesystem::path& recorder,

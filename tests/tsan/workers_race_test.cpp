@@ -1,6 +1,9 @@
 // Under ThreadSanitizer, --workers 4: the hooks of different requests run at
 // once, so racy's unsynchronised counter is reported as a data race in its
-// hook functions, and locked's is not; calloutemu itself races nowhere.
+// hook functions, and locked's is not; calloutemu itself races nowhere. The
+// same through the callout host (--host process), whose threads run the
+// workers' hook calls at once: the host is built with ThreadSanitizer too,
+// and reports on the standard error it shares with calloutemu.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -65,6 +68,36 @@ TEST_F(WorkersUnderTsan, ReportNothingForLockedsCounter) {
   const auto result = replay("locked");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, Not(HasSubstr("ThreadSanitizer")));
+}
+
+// The host ends with _exit (nothing of an unloaded callout may run), so its
+// race shows in the report, not in an exit status.
+TEST_F(WorkersUnderTsan, ReportRacysCounterAsADataRaceInTheCalloutHost) {
+  const auto result = replay("racy", {"--host", "process"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(kRaceReport));
+  EXPECT_THAT(result.err, ContainsRegex("#[0-9]+ (count_call|on_[a-z_]+) [^\n]*racy\\.c:[0-9]+"));
+  EXPECT_THAT(result.err, ContainsRegex("SUMMARY: ThreadSanitizer: data race [^\n]*racy\\.c"));
+  EXPECT_THAT(result.err, HasSubstr("(callouthost+0x"));  // the host's threads
+  EXPECT_THAT(result.out + result.err, HasSubstr("callout host: "));
+}
+
+TEST_F(WorkersUnderTsan, ReportNothingForLockedsCounterInTheCalloutHost) {
+  const auto result = replay("locked", {"--host", "process"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out + result.err, HasSubstr("callout host: "));
+  EXPECT_THAT(result.err, Not(HasSubstr("ThreadSanitizer")));
+}
+
+// The host's own code, with the recorder and checked mode's guarded buffers.
+TEST_F(WorkersUnderTsan, ReportNothingInTheCalloutHostWithTheRecorder) {
+  const auto result =
+      replay("recorder", {"--host", "process", "--trace", (dir_ / "trace.jsonl").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, Not(HasSubstr("ThreadSanitizer")));
+  const auto checked = replay("recorder", {"--host", "process", "--checked"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_THAT(checked.err, Not(HasSubstr("ThreadSanitizer")));
 }
 
 // calloutemu's own code, with the trace, every report and the recorder's

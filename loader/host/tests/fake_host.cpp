@@ -25,7 +25,7 @@ class FakeHost {
 
   int run() {
     while (next()) {
-      WireReader request(channel_.data() + kRequestOffset + 4, request_length());
+      WireReader request(lane0_request() + 4, request_length());
       const auto kind = static_cast<Request>(request.u32());
       if (kind == Request::hello) {
         auto reply = begin(Status::ok);
@@ -63,16 +63,21 @@ class FakeHost {
  private:
   std::uint32_t request_length() const {
     std::uint32_t length = 0;
-    std::memcpy(&length, channel_.data() + kRequestOffset, 4);
+    std::memcpy(&length, lane0_request(), 4);
     return length <= kRequestCapacity - 4 ? length : 0;
   }
 
-  ChannelHeader& header() const {
-    return *std::launder(reinterpret_cast<ChannelHeader*>(channel_.data()));
+  // The client's first lane: the fake host serves that one only.
+  LaneControl& header() const { return view().control(0); }
+  ChannelView view() const {
+    return ChannelView(channel_.data(),
+                       std::launder(reinterpret_cast<ChannelHeader*>(channel_.data()))->lane_count);
   }
+  std::uint8_t* lane0_request() const { return view().request_area(0); }
+  std::uint8_t* lane0_reply() const { return view().reply_area(0); }
 
   bool next() {
-    ChannelHeader& shared = header();
+    LaneControl& shared = header();
     shared.host_sleeping.store(1);
     while (shared.call_sequence.load() == seen_) {
       char byte = 0;
@@ -86,7 +91,7 @@ class FakeHost {
   }
 
   WireWriter begin(Status status) {
-    WireWriter writer(channel_.data() + kReplyOffset + 4, kReplyCapacity - 4);
+    WireWriter writer(lane0_reply() + 4, kReplyCapacity - 4);
     writer.u32(static_cast<std::uint32_t>(status));
     return writer;
   }
@@ -94,7 +99,7 @@ class FakeHost {
   void publish(const WireWriter& reply, std::uint32_t length_override = 0) {
     const auto length =
         length_override != 0 ? length_override : static_cast<std::uint32_t>(reply.size());
-    std::memcpy(channel_.data() + kReplyOffset, &length, 4);
+    std::memcpy(lane0_reply(), &length, 4);
     header().reply_sequence.store(seen_);
     if (header().client_sleeping.load() != 0) {
       write_byte(static_cast<char>(kWakeClient));
@@ -182,7 +187,7 @@ int main(int argc, char** argv) {
   if (argc != 3 || std::strcmp(argv[1], "--channel") != 0) {
     return 2;
   }
-  auto channel = SharedFile::open(argv[2], kChannelSize);
+  auto channel = SharedFile::open(argv[2], channel_size(1));
   if (!channel) {
     return 2;
   }

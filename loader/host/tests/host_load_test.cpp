@@ -197,7 +197,7 @@ TEST(HostProgramTest, VersionHelpAndBadArguments) {
   const auto version = calloutemu::test::run_program({CALLOUTEMU_HOST_PROGRAM, "--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.out, StartsWith("callouthost "));
-  EXPECT_THAT(version.out, HasSubstr("protocol 2"));
+  EXPECT_THAT(version.out, HasSubstr("protocol 3"));
 
   const auto help = calloutemu::test::run_program({CALLOUTEMU_HOST_PROGRAM, "--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -18,7 +18,9 @@
  *   1  PktContext is the state NewPkt stored for this packet
  *   2  Reserved is the one NewPkt saw
  *   4  Packet is the buffer NewPkt saw or its replacement
- * Control: 0x99 returns the process id; 0x98 sleeps two seconds.
+ * Control: 0x99 returns the process id; 0x98 sleeps two seconds; 0x97 waits
+ * up to five seconds for a second 0x97 call to be running at the same time,
+ * and returns 1 when it met one (both then return 1), else 0.
  * PktDrop(PROCESSED) frees what NewPkt allocated.
  */
 #include <stdint.h>
@@ -31,11 +33,13 @@
 #define TEST_CALLOUT_EXPORT __declspec(dllexport)
 #define test_process_id() ((DWORD)GetCurrentProcessId())
 #define test_sleep_two_seconds() Sleep(2000)
+#define test_sleep_a_millisecond() Sleep(1)
 #else
 #include <unistd.h>
 #define TEST_CALLOUT_EXPORT __attribute__((visibility("default")))
 #define test_process_id() ((DWORD)getpid())
 #define test_sleep_two_seconds() sleep(2)
+#define test_sleep_a_millisecond() usleep(1000)
 #endif
 
 static volatile uintptr_t g_invalid_address = 0x10;
@@ -47,8 +51,27 @@ typedef struct packet_state {
   BYTE* replacement;
 } packet_state;
 
+static unsigned g_meetings;
+
+/* Two calls meet when both are in here at once: the count goes from an odd
+ * number (one waiting) to the next even one. */
+static DWORD meet_another_call(void) {
+  const unsigned arrived = __atomic_add_fetch(&g_meetings, 1, __ATOMIC_SEQ_CST);
+  const unsigned met = arrived % 2 == 1 ? arrived + 1 : arrived;
+  for (int waited = 0; waited < 5000; ++waited) {
+    if (__atomic_load_n(&g_meetings, __ATOMIC_SEQ_CST) >= met) {
+      return 1;
+    }
+    test_sleep_a_millisecond();
+  }
+  return 0;
+}
+
 static DWORD WINAPI on_control(DWORD ControlCode, LPVOID Reserved) {
   (void)Reserved;
+  if (ControlCode == 0x97) {
+    return meet_another_call();
+  }
   if (ControlCode == 0x99) {
     return test_process_id();
   }

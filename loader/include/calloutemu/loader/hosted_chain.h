@@ -50,6 +50,10 @@ struct HostCommand {
   // without a stack.
   std::chrono::milliseconds hook_timeout{0};
   std::chrono::milliseconds hook_timeout_grace{2000};
+  // How many hook calls may be in flight at once (1 to 128), each on a
+  // thread of its own in the host: the server's receive thread and its
+  // workers (--workers N: N + 1). More callers take turns.
+  std::size_t lanes = 1;
 };
 
 struct HostedLoad {
@@ -89,7 +93,12 @@ class HostedChain {
   // exception code in Fault::code) and the host is replaced by a new one that
   // loads the same names and gets START again before the next call.
   // Server buffers handed to the packet hooks must be 4096 bytes long (the
-  // host mirrors writes anywhere in them). One thread at a time may call.
+  // host mirrors writes anywhere in them). Up to HostCommand::lanes threads
+  // may call at once, each hook of a packet after the one before it (as the
+  // server does); a crash fails the calls in flight on other threads too
+  // (their host died), and the first of them to see it starts the new host.
+  // read_registry(), load() and stop_and_unload() run with no hook call in
+  // flight.
   virtual CalloutHooks& hooks() = 0;
 
   // Control(STOP), unload, and the host exits.
