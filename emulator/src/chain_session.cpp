@@ -12,6 +12,7 @@
 #include "calloutemu/loader/hook_table.h"
 #include "calloutemu/reports/fault_text.h"
 #include "debugger.h"
+#include "in_process_stop.h"
 
 namespace calloutemu::emulator {
 namespace {
@@ -83,6 +84,7 @@ struct Loaded {
   std::vector<loader::LoadAttempt> attempts;
   std::optional<loader::ControlCall> start;
   std::optional<std::array<bool, loader::kHookSlotCount>> members;  // set when a DLL loaded
+  std::optional<std::string> hung;  // through a host: an entry or START that never returned
 };
 
 Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& names,
@@ -99,7 +101,7 @@ Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& 
   if (!load) {
     return make_error(setup.plan.command.label + ": " + load.error().message);
   }
-  Loaded loaded{load->attempts, load->start, std::nullopt};
+  Loaded loaded{load->attempts, load->start, std::nullopt, load->hung};
   if (load->loaded) {
     loaded.members = load->members;
     session.hosted = std::move(setup.host);
@@ -111,7 +113,7 @@ Loaded load_in_process(const std::vector<std::string>& names, loader::FaultTrap&
                        ChainSession& session,
                        const std::function<void(const loader::LoadAttempt&)>& on_attempt) {
   auto chain = loader::load_callout_chain(names, trap, on_attempt, session.guarded.get());
-  Loaded loaded{chain.attempts, chain.start, std::nullopt};
+  Loaded loaded{chain.attempts, chain.start, std::nullopt, std::nullopt};
   if (chain.callout) {
     std::array<bool, loader::kHookSlotCount> members{};
     const auto slots = loader::describe_hooks(chain.callout->table());
@@ -125,6 +127,11 @@ Loaded load_in_process(const std::vector<std::string>& names, loader::FaultTrap&
 }
 
 }  // namespace
+
+void watch_in_process_calls(loader::FaultTrap& trap, std::chrono::milliseconds limit,
+                            spdlog::logger& log) {
+  trap.set_timeout(limit, end_run_when_stuck(log, limit));
+}
 
 Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& trap,
                                      spdlog::logger& log) {
@@ -221,6 +228,13 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
       out << "loaded: none\n";
       log.error("{}", hosted.error().message);
       start.stop = kExitNoCallout;
+      return start;
+    }
+    if (hosted->hung) {  // as in-process, where the watchdog ends the run
+      out.flush();
+      out << "loaded: none\n";
+      log.error("{}: {}: the run ends here", setup.plan.command.label, *hosted->hung);
+      start.stop = kExitHookFault;
       return start;
     }
     loaded = std::move(hosted).value();

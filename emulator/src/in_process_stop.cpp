@@ -1,11 +1,28 @@
 #include "in_process_stop.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
+#include "calloutemu/emulator/exit_codes.h"
 #include "calloutemu/loader/hook_table.h"
 
 namespace calloutemu::emulator {
+
+loader::StuckCallHandler end_run_when_stuck(spdlog::logger& log, std::chrono::milliseconds limit) {
+  return [&log, limit] {
+    log.error(
+        "a call into the callout (a DLL entry, Control(START) or Control(STOP)) did not return "
+        "within {} ms, nor after the watchdog's interrupt: the run ends here",
+        limit.count());
+    log.flush();
+    std::fflush(nullptr);
+    std::_Exit(kExitHookFault);
+  };
+}
 
 using loader::Hook;
 

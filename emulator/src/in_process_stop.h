@@ -13,9 +13,20 @@
 #include <string_view>
 
 #include "calloutemu/loader/callout_hooks.h"
+#include "calloutemu/loader/fault_trap.h"
 #include "calloutemu/server/outcome.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace calloutemu::emulator {
+
+// What the watchdog does with a call it could not interrupt outside the
+// replay's requests (a DLL entry, Control(START), Control(STOP); the hook
+// blocks the watchdog's signal): nothing would end the run, so it ends here,
+// with exit 3 and a message that says so.
+loader::StuckCallHandler end_run_when_stuck(spdlog::logger& log, std::chrono::milliseconds limit);
 
 // The hook calls that stopped the run.
 struct StopCause {

@@ -25,7 +25,7 @@ int main(int argc, char* argv[]) {
 
   calloutemu::loader::FaultTrap trap;
   // In-process hooks (and DLL entries) are watched; a hosted chain has its own watchdog.
-  trap.set_timeout(options.diagnostics.effective_hook_timeout());
+  watch_in_process_calls(trap, options.diagnostics.effective_hook_timeout(), *log);
   auto setup = set_up_callouts(options, trap, *log);
   if (!setup) {
     log->error("{}", setup.error().message);

@@ -359,7 +359,8 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // With --workers the fault may come from a request still in flight above.
   stopped = stopped || (stopper != nullptr && stopper->stopped());
   if (ends_stuck_runs) {
-    trap.set_timeout(trap.timeout());  // end_stuck_run refers to this function's objects
+    // end_stuck_run refers to this function's objects; STOP is still watched.
+    trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
   }
   return finish_run(stopped);
 }

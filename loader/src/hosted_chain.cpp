@@ -40,9 +40,12 @@ std::string describe_control(const std::optional<ControlCall>& call) {
 }
 
 // Loads `names` in `host`, passing each attempt to `on_attempt` as it ends.
+// Each DLL's entry (and START after the last) is watched as a hook is:
+// `timeout` for each step, none without.
 Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
                            const std::vector<std::string>& names,
-                           const std::function<void(const LoadAttempt&)>& on_attempt) {
+                           const std::function<void(const LoadAttempt&)>& on_attempt,
+                           std::optional<std::chrono::milliseconds> timeout) {
   auto request = host.begin(0, Request::load);
   host::write_strings(request, names);
   if (!request.ok()) {
@@ -50,7 +53,14 @@ Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
   }
   HostedLoad load;
   while (true) {
-    Exchange reply = host.exchange(0, request);
+    Exchange reply = host.exchange(0, request, timeout);
+    if (reply.failure && reply.failure->timed_out) {
+      load.hung =
+          "a DLL entry or Control(START) did not return, nor after the host's watchdog's "
+          "interrupt (" +
+          reply.failure->description + "; it was killed)";
+      return load;
+    }
     if (reply.failure) {
       return make_error(reply.failure->description + " while loading the chain");
     }
@@ -267,11 +277,12 @@ Result<HostedLoad> HostedChainImpl::load(
   if (!host_) {
     return make_error(unavailable_.value_or("the " + command_.label + " is not running"));
   }
-  auto load = load_in(*host_, command_.label, names, on_attempt);
-  if (!load) {
-    unavailable_ = load.error().message;
+  auto load = load_in(*host_, command_.label, names, on_attempt, hook_wait());
+  if (!load || load->hung) {
+    unavailable_ = load ? *load->hung : load.error().message;
+    host_->finish(std::chrono::milliseconds(0));
     host_.reset();
-    return load.error();
+    return load;
   }
   names_ = names;
   loaded_ = load->loaded;
@@ -455,8 +466,10 @@ void HostedChainImpl::restart() {
     note(*unavailable_ + which + "; every later hook call fails");
     return;
   }
-  auto load = load_in(**connection, command_.label, names_, {});
-  if (load && !load->loaded) {
+  auto load = load_in(**connection, command_.label, names_, {}, hook_wait());
+  if (load && load->hung) {
+    load = make_error(*load->hung);
+  } else if (load && !load->loaded) {
     load = make_error("no DLL took the chain in the new host");
   }
   if (!load) {

@@ -64,6 +64,10 @@ struct HostedLoad {
   // Every DHCP_CALLOUT_TABLE member, set or NULL, in declaration order (as
   // describe_hooks() in hook_table.h lists them, reserved members included).
   std::array<bool, kHookSlotCount> members{};
+  // A DLL entry or Control(START) did not return, nor after the host's
+  // watchdog's interrupt (HostCommand::hook_timeout): what happened. The
+  // host was killed; nothing is loaded.
+  std::optional<std::string> hung;
 };
 
 class HostedChain {
