@@ -86,6 +86,18 @@ class ReplayTest : public ::testing::Test {
     return out;
   }
 
+  // `args` with --workers 4 give the trace and records of --workers 1.
+  void expect_four_workers_to_give_the_run_of_one(const std::vector<std::string>& args) {
+    const auto one = run_workers(args, 1);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    ASSERT_FALSE(one.packets.empty());
+    const auto four = run_workers(args, 4);
+    ASSERT_EQ(four.exit_code, 0) << four.err;
+    EXPECT_EQ(four.trace, one.trace);
+    EXPECT_EQ(four.packets, one.packets);
+    EXPECT_EQ(four.between_packets, one.between_packets);
+  }
+
   std::filesystem::path write_file(const std::string& name, const std::string& text) {
     write_text_file(dir_ / name, text);
     return dir_ / name;

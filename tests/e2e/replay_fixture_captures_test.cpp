@@ -70,14 +70,7 @@ TEST_P(FixtureCaptureTest, GetsTheSameTraceAndRecordsWithFourWorkers) {
       "--dlls", callout_path("recorder").string(), "--pcap",
       fixture_source_path(std::string("captures/") + c.capture).string()};
   args.insert(args.end(), c.options.begin(), c.options.end());
-  const auto one = run_workers(args, 1);
-  ASSERT_EQ(one.exit_code, 0) << one.err;
-  ASSERT_FALSE(one.packets.empty());
-  const auto four = run_workers(args, 4);
-  ASSERT_EQ(four.exit_code, 0) << four.err;
-  EXPECT_EQ(four.trace, one.trace);
-  EXPECT_EQ(four.packets, one.packets);
-  EXPECT_EQ(four.between_packets, one.between_packets);
+  expect_four_workers_to_give_the_run_of_one(args);
 }
 
 // A callout host runs the hooks of the worker threads at once, each worker's
@@ -94,14 +87,7 @@ class WorkersWithAHost : public ReplayTest {
       args.push_back("--pcap");
       args.push_back(fixture_source_path(std::string("captures/") + capture).string());
     }
-    const auto one = run_workers(args, 1);
-    ASSERT_EQ(one.exit_code, 0) << one.err;
-    ASSERT_FALSE(one.packets.empty());
-    const auto four = run_workers(args, 4);
-    ASSERT_EQ(four.exit_code, 0) << four.err;
-    EXPECT_EQ(four.trace, one.trace);
-    EXPECT_EQ(four.packets, one.packets);
-    EXPECT_EQ(four.between_packets, one.between_packets);
+    expect_four_workers_to_give_the_run_of_one(args);
   }
 };
 
