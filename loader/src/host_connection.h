@@ -42,7 +42,6 @@ class HostConnection {
 
   // "callouthost 0.1.0 (posix)": what the host says it is.
   const std::string& host_description() const { return host_description_; }
-  std::size_t lanes() const { return sequences_.size(); }
 
   // A writer over `lane`'s request area, with the request kind written.
   // Each lane is used by one thread at a time; hello, the registry, the load

@@ -66,7 +66,6 @@ class ChannelView {
   ChannelView() = default;
   ChannelView(std::uint8_t* base, std::size_t lanes) : base_(base), lanes_(lanes) {}
 
-  std::size_t lanes() const { return lanes_; }
   ChannelHeader& header() const { return *std::launder(reinterpret_cast<ChannelHeader*>(base_)); }
   LaneControl& control(std::size_t lane) const {
     return std::launder(reinterpret_cast<LaneControl*>(base_ + kLaneControlOffset))[lane];

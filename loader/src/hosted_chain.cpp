@@ -129,7 +129,7 @@ class LanePool {
  private:
   std::mutex lock_;
   std::condition_variable freed_;
-  std::vector<std::size_t> free_;  // lane 0 last: a lone caller always gets it
+  std::vector<std::size_t> free_;  // taken from the back, where lane 0 starts
 };
 
 class HostedChainImpl final : public HostedChain, public CalloutHooks {
