@@ -13,7 +13,7 @@
 namespace calloutemu::emulator {
 
 loader::StuckCallHandler end_run_when_stuck(spdlog::logger& log, std::chrono::milliseconds limit) {
-  return [&log, limit] {
+  return [&log, limit](std::thread::id) {
     log.error(
         "a call into the callout (a DLL entry, Control(START) or Control(STOP)) did not return "
         "within {} ms, nor after the watchdog's interrupt: the run ends here",
@@ -31,37 +31,55 @@ loader::HookCall StopAfterFault::unless_stopped(Hook hook, DWORD code, Call&& ca
   if (stopped()) {
     return {};
   }
-  if (!noting_) {
-    auto result = call();
-    if (result.fault) {
-      stopped_.store(true, std::memory_order_release);
+  if (noting_) {
+    if (CallNote* note = note_of_this_thread()) {
+      // Read by give_up() only once this thread is held in the call.
+      note->hook = hook;
+      note->code = code;
     }
-    return result;
   }
-  hook_ = hook;
-  code_ = code;
-  in_call_.store(true);
   auto result = call();
-  // Sequentially consistent, with abandon()'s: either it sees this call ended
-  // or this thread sees it abandoned and waits here for good.
-  in_call_.store(false);
-  while (abandoned_.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
   if (result.fault) {
     stopped_.store(true, std::memory_order_release);
   }
   return result;
 }
 
-std::optional<StopAfterFault::AbandonedCall> StopAfterFault::abandon() {
-  abandoned_.store(true);
-  if (!in_call_.load()) {
-    abandoned_.store(false);
-    return std::nullopt;
+void StopAfterFault::note_calls(std::size_t threads) {
+  notes_ = std::make_unique<CallNote[]>(threads);
+  note_capacity_ = threads;
+  noting_ = true;
+}
+
+StopAfterFault::CallNote* StopAfterFault::note_of_this_thread() {
+  const auto self = std::this_thread::get_id();
+  const std::size_t published = noted_threads_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < published; ++i) {
+    if (notes_[i].thread == self) {
+      return &notes_[i];
+    }
   }
+  // Only this thread adds its own note: none was added for it meanwhile.
+  std::lock_guard guard(note_lock_);
+  const std::size_t next = noted_threads_.load(std::memory_order_relaxed);
+  if (next == note_capacity_) {
+    return nullptr;
+  }
+  notes_[next].thread = self;
+  noted_threads_.store(next + 1, std::memory_order_release);
+  return &notes_[next];
+}
+
+std::optional<StopAfterFault::AbandonedCall> StopAfterFault::give_up(std::thread::id thread) {
   stopped_.store(true, std::memory_order_release);
-  return AbandonedCall{hook_, code_};
+  gave_up_.store(true, std::memory_order_release);
+  const std::size_t published = noted_threads_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < published; ++i) {
+    if (notes_[i].thread == thread) {
+      return AbandonedCall{notes_[i].hook, notes_[i].code};
+    }
+  }
+  return std::nullopt;
 }
 
 loader::HookCall StopAfterFault::control(DWORD code) {

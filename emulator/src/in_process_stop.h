@@ -7,10 +7,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/loader/fault_trap.h"
@@ -41,18 +44,23 @@ class StopAfterFault final : public loader::CalloutHooks {
 
   bool stopped() const { return stopped_.load(std::memory_order_acquire); }
 
-  // The hook call under way when the watchdog gave up on it.
+  // From then on each call notes which hook it is (two stores), for each of
+  // up to `threads` calling threads (the receive thread and the workers), so
+  // that give_up() can tell which call the watchdog gave up on.
+  void note_calls(std::size_t threads);
+
+  // The call the watchdog gave up on: its thread never returns from it.
   struct AbandonedCall {
     loader::Hook hook;
     DWORD code;
   };
-  // From then on each call is noted (two stores), so that abandon() can tell
-  // which one is under way. For one calling thread only (no --workers).
-  void note_calls() { noting_ = true; }
-  // From another thread (the watchdog's): the call under way, whose thread
-  // then never comes back from it, not even if the hook returns after all;
-  // nullopt when no call is under way (it just returned: nothing is held).
-  std::optional<AbandonedCall> abandon();
+  // From the watchdog's thread, told that `thread` is held in a call for
+  // good: no hook is called again, and that call is returned (nullopt when
+  // `thread`'s calls are not noted).
+  std::optional<AbandonedCall> give_up(std::thread::id thread);
+  // Whether give_up() was called: a thread is held, so the process cannot
+  // end by joining its threads.
+  bool gave_up() const { return gave_up_.load(std::memory_order_acquire); }
 
   bool has(loader::Hook hook) const override { return inner_.has(hook); }
   loader::HookCall control(DWORD code) override;
@@ -80,13 +88,22 @@ class StopAfterFault final : public loader::CalloutHooks {
   template <class Call>
   loader::HookCall unless_stopped(loader::Hook hook, DWORD code, Call&& call);
 
+  struct CallNote {
+    std::thread::id thread;
+    loader::Hook hook = loader::Hook::control;
+    DWORD code = 0;
+  };
+  CallNote* note_of_this_thread();
+
   loader::CalloutHooks& inner_;
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> gave_up_{false};
+  // One note per calling thread; those below noted_threads_ are published.
   bool noting_ = false;
-  loader::Hook hook_ = loader::Hook::control;  // the call under way, with its code
-  DWORD code_ = 0;
-  std::atomic<bool> in_call_{false};
-  std::atomic<bool> abandoned_{false};
+  std::unique_ptr<CallNote[]> notes_;
+  std::size_t note_capacity_ = 0;
+  std::atomic<std::size_t> noted_threads_{0};
+  std::mutex note_lock_;
 };
 
 // Passes the server's events on until a hook faults; then only that

@@ -98,6 +98,9 @@ void ReplayReport::check_slow(std::chrono::nanoseconds duration, const std::stri
 }
 
 void ReplayReport::control_called(const loader::ControlCall& call) {
+  if (call.fault) {
+    ++faults_;  // already logged, with the Control line
+  }
   if (call.called) {
     check_slow(call.duration, "Control(" + std::string(loader::control_code_name(call.code)) + ")",
                0);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "calloutemu/emulator/version.h"
@@ -119,6 +120,17 @@ std::string stop_text(const std::optional<StopCause>& cause, const std::string& 
   return where + " because " + stop_reason(*cause) + " (" + dll + ")";
 }
 
+// A call the watchdog gave up on, as its record.
+loader::HookCall hung_call(std::chrono::milliseconds limit) {
+  loader::HookCall hung;
+  hung.called = true;
+  hung.fault = loader::Fault("did not return within " + std::to_string(limit.count()) +
+                             " ms, nor after the watchdog's interrupt");
+  hung.fault->timed_out = true;
+  hung.duration = limit + loader::kStuckCallGrace;  // at least
+  return hung;
+}
+
 }  // namespace
 
 ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
@@ -215,29 +227,20 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
   };
 
-  // The end of the run: STOP (unless a fault stopped it), outputs closed, the
-  // report printed, the exit code.
-  std::optional<Error> read_error;
-  auto finish_run = [&](bool ended_by_fault) -> ExitCode {
-    progress.finish();
+  // Ends the process from whichever thread ends the run when a thread is
+  // held in the callout for good (it could not be joined); everything is
+  // written and closed by then.
+  auto exit_now = [&](ExitCode code) {
+    out.flush();
+    err.flush();
+    log.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+  };
 
-    if (ended_by_fault) {
-      // The callout may be in any state after its crash: nothing of it runs again.
-      report_out << "Control(STOP): not sent (" << stop_text(gate.cause(), start.session.dll)
-                 << ")\n";
-      start.session.faulted = true;
-    } else {
-      if (start.session.callout) {
-        breakpoints.before(loader::Hook::control, 0);  // STOP
-      }
-      if (auto stop = end_session(start.session, trap, log, report_out)) {
-        report.control_called(*stop);
-        report.count_control_findings(stop->findings.size());
-        if (outputs.traces) {
-          outputs.traces->control(*stop);
-        }
-      }
-    }
+  std::optional<Error> read_error;
+  // Outputs closed, the report printed, the exit code.
+  auto conclude = [&](bool ended_by_fault) -> ExitCode {
     report_out.flush();
     // --checked: what it catches fails the run as a crash does.
     const bool faulted =
@@ -272,59 +275,92 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
     return code;
   };
+  auto record_stop = [&](const loader::ControlCall& stop) {
+    report.control_called(stop);
+    report.count_control_findings(stop.findings.size());
+    if (outputs.traces) {
+      outputs.traces->control(stop);
+    }
+  };
 
-  // A hook the watchdog cannot interrupt (it blocks the watchdog's signal,
+  // A call the watchdog cannot interrupt (it blocks the watchdog's signal,
   // or waits in the system on Windows) would hold the run for ever: the
-  // watchdog's thread ends the run instead, as a fault of that call, while
-  // the hook's thread stays where it is.
-  auto end_stuck_run = [&] {
-    const auto limit = std::to_string(trap.timeout().count());
-    // One thread: the request under way is the one last handed to the server.
-    const server::Request* request = report.current();
-    std::optional<StopAfterFault::AbandonedCall> call;
-    if (options.diagnostics.workers == 1) {
-      call = stopper->abandon();
-      if (!call) {
-        return;  // it returned after all
+  // watchdog gives it up (its thread stays where it is) and it is reported
+  // as a fault of that call.
+  const bool ends_stuck_runs = stopper != nullptr && trap.timeout().count() > 0;
+  // In-process, a Control(STOP) given up on ends the run with everything
+  // before it reported.
+  auto watch_stop = [&] {
+    trap.set_timeout(trap.timeout(), [&](std::thread::id) {
+      const auto hung = hung_call(trap.timeout());
+      loader::ControlCall stop;
+      stop.code = DHCP_CONTROL_STOP;
+      stop.called = true;
+      stop.fault = hung.fault;
+      stop.duration = hung.duration;
+      report_control(stop, start.session.dll, log, report_out);
+      report_out << "not unloaded: " << start.session.dll << " (Control(STOP) did not return)\n";
+      start.session.faulted = true;
+      record_stop(stop);
+      exit_now(conclude(false));
+    });
+  };
+
+  // The end of the run: STOP (unless a fault stopped it), then the rest.
+  auto finish_run = [&](bool ended_by_fault) -> ExitCode {
+    progress.finish();
+    if (ended_by_fault) {
+      // The callout may be in any state after its crash: nothing of it runs again.
+      report_out << "Control(STOP): not sent (" << stop_text(gate.cause(), start.session.dll)
+                 << ")\n";
+      start.session.faulted = true;
+    } else {
+      if (start.session.callout) {
+        breakpoints.before(loader::Hook::control, 0);  // STOP
+      }
+      if (ends_stuck_runs) {
+        watch_stop();
+      }
+      if (auto stop = end_session(start.session, trap, log, report_out)) {
+        record_stop(*stop);
+      }
+      if (ends_stuck_runs) {
+        // watch_stop's handler refers to this function's objects.
+        trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
       }
     }
-    if (call && request != nullptr) {
-      loader::HookCall hung;
-      hung.called = true;
-      hung.fault = loader::Fault("did not return within " + limit +
-                                 " ms, nor after the watchdog's interrupt");
-      hung.fault->timed_out = true;
-      hung.duration = trap.timeout() + loader::kStuckCallGrace;  // at least
-      gate.hook_called(server::HookRecord{.hook = call->hook,
-                                          .code = call->code,
-                                          .request = request->number,
-                                          .origin = &request->origin,
-                                          .call = &hung,
-                                          .arguments = nullptr});
-      server::RequestOutcome outcome;
-      outcome.reset(*request);
-      outcome.faults = 1;
-      gate.request_finished(outcome);
-      const auto code = finish_run(true);
-      out.flush();
-      err.flush();
-      std::fflush(nullptr);
-      std::_Exit(code);
+    return conclude(ended_by_fault);
+  };
+
+  // During the requests, the request of the call given up on ends there;
+  // the run ends on the thread that is free to end it.
+  auto end_stuck_run = [&](std::thread::id thread) {
+    const auto call = stopper->give_up(thread);
+    const auto held =
+        call ? dhcp.give_up_call(thread, call->hook, call->code, hung_call(trap.timeout()))
+             : server::DhcpServer::HeldThread::none;
+    switch (held) {
+      case server::DhcpServer::HeldThread::worker:
+        return;  // the run's thread finds the run stopped and ends it
+      case server::DhcpServer::HeldThread::receive:
+        // The run's thread is held: another ends the run, while this one
+        // goes on watching the workers' calls (one may be held too).
+        std::thread([&] {
+          dhcp.drain();
+          exit_now(finish_run(true));
+        }).detach();
+        return;
+      case server::DhcpServer::HeldThread::none:
+        break;
     }
     log.error(
-        "a hook did not return within {} ms, nor after the watchdog's interrupt (--workers {}): "
-        "the run ends here, without its summary and closing its outputs",
-        limit, options.diagnostics.workers);
-    out.flush();
-    err.flush();
-    std::fflush(nullptr);
-    std::_Exit(kExitHookFault);
+        "a hook did not return within {} ms, nor after the watchdog's interrupt, outside any "
+        "request: the run ends here, without its summary and closing its outputs",
+        trap.timeout().count());
+    exit_now(kExitHookFault);
   };
-  const bool ends_stuck_runs = stopper != nullptr && trap.timeout().count() > 0;
   if (ends_stuck_runs) {
-    if (options.diagnostics.workers == 1) {
-      stopper->note_calls();
-    }
+    stopper->note_calls(options.diagnostics.workers + 1);
     trap.set_timeout(trap.timeout(), end_stuck_run);
   }
 
@@ -362,7 +398,11 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     // end_stuck_run refers to this function's objects; STOP is still watched.
     trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
   }
-  return finish_run(stopped);
+  const auto code = finish_run(stopped);
+  if (stopper != nullptr && stopper->gave_up()) {
+    exit_now(code);  // a worker thread is held in the callout: the server cannot join it
+  }
+  return code;
 }
 
 }  // namespace calloutemu::emulator

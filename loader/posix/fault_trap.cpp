@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -29,12 +30,15 @@ constexpr std::size_t kRawFrames = kMaxBacktraceFrames + 4;
 
 // What the watchdog sees of one thread that runs calls under the trap. Only
 // the owning thread writes `calls` (odd while a call runs); the watchdog
-// writes `interrupt` (the `calls` value of the call it interrupts).
+// writes `interrupt` (the `calls` value of the call it interrupts) and
+// `abandoned` (of the call it gave up on).
 struct WatchSlot {
   std::atomic<bool> used{false};
   std::atomic<std::uint64_t> calls{0};
   std::atomic<std::uint64_t> interrupt{0};
+  std::atomic<std::uint64_t> abandoned{0};
   pthread_t thread{};
+  std::thread::id owner;
 };
 constexpr std::size_t kWatchSlots = 128;
 
@@ -127,7 +131,9 @@ WatchSlot* claim_watch_slot() {
     bool expected = false;
     if (slot.used.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       slot.thread = pthread_self();
+      slot.owner = std::this_thread::get_id();
       slot.interrupt.store(0, std::memory_order_relaxed);
+      slot.abandoned.store(0, std::memory_order_relaxed);
       slot.calls.store(t_state.calls, std::memory_order_release);
       return &slot;
     }
@@ -135,10 +141,23 @@ WatchSlot* claim_watch_slot() {
   return nullptr;  // more threads than slots: the rest run unwatched
 }
 
-// Marks a call begun or ended for the watchdog: one atomic store.
+// Marks a call begun for the watchdog: one atomic store.
 void count_call() {
   if (t_state.slot != nullptr) {
     t_state.slot->calls.store(++t_state.calls, std::memory_order_release);
+  }
+}
+
+[[noreturn]] void park_thread() {
+  for (;;) {
+    pause();
+  }
+}
+
+// Marks a call ended; one the watchdog gave up on never returns.
+void end_call() {
+  if (t_state.slot != nullptr) {
+    end_watched_call(*t_state.slot, t_state.calls, &park_thread);
   }
 }
 
@@ -345,9 +364,9 @@ class Watchdog {
           slot.interrupt.store(calls, std::memory_order_release);
           pthread_kill(slot.thread, watchdog_signal());
           stuck_.interrupted(i, calls, now);
-        } else if (stuck_.stuck(i, calls, now)) {
+        } else if (stuck_.stuck(i, calls, now) && stuck_.give_up(i, slot, calls)) {
           lock.unlock();
-          stuck_.report();
+          stuck_.report(slot.owner);
           lock.lock();
         }
       }
@@ -446,7 +465,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   }
   sigjmp_buf jump;
   if (sigsetjmp(jump, 0) != 0) {
-    count_call();
+    end_call();
     pthread_sigmask(SIG_SETMASK, &t_state.mask, nullptr);
     fault_after_jump(timeout_, fault);
     return;
@@ -455,7 +474,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   t_state.jump = &jump;
   call_catching_exceptions(fn, context, fault);
   t_state.jump = nullptr;
-  count_call();
+  end_call();
 }
 
 }  // namespace calloutemu::loader

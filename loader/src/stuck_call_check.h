@@ -1,18 +1,25 @@
 // The watchdog's second limit, the same on every platform: a call it
-// interrupted that is still the same call `grace` later will not come back,
-// and the trap's owner is told once (FaultTrap::set_timeout's on_stuck).
+// interrupted that is still the same call `grace` later will not come back.
+// The watchdog gives it up (its thread never returns from it, even if the
+// hook does after all) and tells the trap's owner, once per call
+// (FaultTrap::set_timeout's on_stuck).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 #include <utility>
 
 #include "calloutemu/loader/fault_trap.h"
 
 namespace calloutemu::loader {
 
+// What both platforms' watch slots hold for this: `calls` (odd while a call
+// runs, written by the owner), `abandoned` (the `calls` of the call given up
+// on, written by the watchdog) and the owner's id.
 template <std::size_t Slots>
 class StuckCallCheck {
  public:
@@ -21,29 +28,53 @@ class StuckCallCheck {
   StuckCallCheck(StuckCallHandler on_stuck, std::chrono::milliseconds grace)
       : on_stuck_(std::move(on_stuck)), grace_(grace) {}
 
-  void interrupted(std::size_t slot, std::uint64_t call, Clock::time_point now) {
-    interrupted_call_[slot] = call;
-    interrupted_at_[slot] = now;
+  void interrupted(std::size_t index, std::uint64_t call, Clock::time_point now) {
+    interrupted_call_[index] = call;
+    interrupted_at_[index] = now;
   }
 
-  // True when `call`, running in `slot`, was interrupted `grace` ago and has
-  // not been reported: the caller then calls report(), outside its locks.
-  bool stuck(std::size_t slot, std::uint64_t call, Clock::time_point now) const {
-    return on_stuck_ && !reported_ && interrupted_call_[slot] == call && call != 0 &&
-           now - interrupted_at_[slot] >= grace_;
+  // True when `call`, running in slot `index`, was interrupted `grace` ago
+  // and has not been given up on: the caller then calls give_up().
+  bool stuck(std::size_t index, std::uint64_t call, Clock::time_point now) const {
+    return on_stuck_ && given_up_[index] != call && interrupted_call_[index] == call && call != 0 &&
+           now - interrupted_at_[index] >= grace_;
   }
 
-  void report() {
-    reported_ = true;
-    on_stuck_();
+  // Gives the call up, so that its thread will never return from it; false
+  // when it came back just before (the owner is then told nothing).
+  template <class WatchSlot>
+  bool give_up(std::size_t index, WatchSlot& slot, std::uint64_t call) {
+    given_up_[index] = call;
+    // Sequentially consistent, with end_watched_call()'s: either the call's
+    // thread sees it given up, or this sees the call ended.
+    slot.abandoned.store(call);
+    if (slot.calls.load() != call) {
+      slot.abandoned.store(0);
+      return false;
+    }
+    return true;
   }
+
+  // Outside the watchdog's locks.
+  void report(std::thread::id owner) { on_stuck_(owner); }
 
  private:
   StuckCallHandler on_stuck_;
   std::chrono::milliseconds grace_;
   std::array<std::uint64_t, Slots> interrupted_call_{};
   std::array<Clock::time_point, Slots> interrupted_at_{};
-  bool reported_ = false;
+  std::array<std::uint64_t, Slots> given_up_{};
 };
+
+// The end of a call on its own thread: `calls` is made even again; a call
+// the watchdog gave up on does not return to its caller, whose thread then
+// waits in `park` for good.
+template <class WatchSlot>
+void end_watched_call(WatchSlot& slot, std::uint64_t& calls, void (*park)()) {
+  slot.calls.store(++calls);
+  if (slot.abandoned.load() == calls - 1) {
+    park();
+  }
+}
 
 }  // namespace calloutemu::loader

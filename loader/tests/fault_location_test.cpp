@@ -7,7 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/loader/chain_loader.h"
@@ -145,39 +149,54 @@ TEST(HookWatchdogTest, InterruptsASpinningCallPromptly) {
   EXPECT_FALSE(fault->backtrace.empty());
 }
 
-// A hook that does not answer the interrupt (POSIX: it blocks every signal;
-// Windows: it waits in Sleep, which the redirected context does not end) is
-// handed to the trap's owner once, `grace` after the interrupt, while it still
-// runs: calloutemu then ends the run from the watchdog's thread.
-TEST(HookWatchdogTest, TellsItsOwnerAboutACallThatDoesNotAnswerTheInterrupt) {
+// A call that blocks the interrupt (it masks the signal) is given up `grace`
+// after the interrupt, while it still runs: the trap's owner is told which
+// thread holds it, once, and that thread never returns from the call, even
+// when the hook comes back after all (calloutemu ends the run from another
+// thread meanwhile).
+TEST(HookWatchdogTest, GivesUpACallThatDoesNotAnswerTheInterrupt) {
   test::ScopedEnv hook("CALLOUT_BLOCK_HOOK", "NewPkt");
-  test::ScopedEnv ms("CALLOUT_BLOCK_MS", "2000");
+  test::ScopedEnv ms("CALLOUT_BLOCK_MS", "1200");
   test::ScopedEnv mask("CALLOUT_BLOCK_MASK", "1");
   FaultTrap trap;
   auto load = load_callout_chain({callout_path("block").string()}, trap);
   ASSERT_TRUE(load.callout.has_value());
-  std::atomic<int> told{0};
+  std::mutex lock;
+  std::vector<std::thread::id> told;
   std::atomic<std::int64_t> told_after_ms{0};
   const auto started = std::chrono::steady_clock::now();
   trap.set_timeout(
       std::chrono::milliseconds(100),
-      [&] {
+      [&](std::thread::id owner) {
         told_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-        ++told;
+        std::lock_guard guard(lock);
+        told.push_back(owner);
       },
       std::chrono::milliseconds(300));
   InProcessHooks hooks(load.callout->table(), trap);
-  // POSIX: it returns normally; Windows: as the interrupted call, when Sleep ends.
-  EXPECT_TRUE(call_new_pkt(hooks).called);
-  const auto took = std::chrono::steady_clock::now() - started;
-  EXPECT_GE(took, std::chrono::milliseconds(1900));  // it was not interrupted
-  EXPECT_EQ(told.load(), 1);
+  std::atomic<bool> returned{false};
+  std::promise<std::thread::id> caller;
+  auto caller_id = caller.get_future();
+  // Parked for good once given up: the process ends with it.
+  std::thread([&hooks, &returned, &caller] {
+    caller.set_value(std::this_thread::get_id());
+    call_new_pkt(hooks);
+    returned = true;
+  }).detach();
+  const auto id = caller_id.get();
+  // The hook sleeps 1.2 s in all; well after that the call has still not returned.
+  std::this_thread::sleep_until(started + std::chrono::milliseconds(2500));
+  EXPECT_FALSE(returned.load());
+  {
+    std::lock_guard guard(lock);
+    EXPECT_THAT(told, ::testing::ElementsAre(id));
+  }
   EXPECT_GE(told_after_ms.load(), 400);   // the limit, then the grace
-  EXPECT_LT(told_after_ms.load(), 2000);  // while the call still ran
+  EXPECT_LT(told_after_ms.load(), 1200);  // while the call still ran
   trap.set_timeout(std::chrono::milliseconds(0));
-  load.callout->stop_and_unload(trap);
+  load.callout->stop_and_unload(trap);  // the hook has returned: the thread waits in the trap
 }
 
 TEST(HookWatchdogTest, LeavesACallThatReturnsInTimeAlone) {

@@ -44,7 +44,9 @@ thread_local ThreadTrapState t_state;
 struct WatchSlot {
   std::atomic<bool> used{false};
   std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> abandoned{0};  // the `calls` of the call the watchdog gave up on
   HANDLE thread = nullptr;
+  std::thread::id owner;
   std::array<std::uintptr_t, kRawFrames> frames{};
   std::size_t frame_count = 0;
 };
@@ -327,6 +329,8 @@ WatchSlot* claim_watch_slot() {
                           THREAD_QUERY_INFORMATION,
                       FALSE, 0);
       slot.thread = self;
+      slot.owner = std::this_thread::get_id();
+      slot.abandoned.store(0, std::memory_order_relaxed);
       slot.calls.store(t_watch.calls, std::memory_order_release);
       return &slot;
     }
@@ -337,6 +341,19 @@ WatchSlot* claim_watch_slot() {
 void count_call() {
   if (t_watch.slot != nullptr) {
     t_watch.slot->calls.store(++t_watch.calls, std::memory_order_release);
+  }
+}
+
+[[noreturn]] void park_thread() {
+  for (;;) {
+    Sleep(INFINITE);
+  }
+}
+
+// Marks a call ended; one the watchdog gave up on never returns.
+void end_call() {
+  if (t_watch.slot != nullptr) {
+    end_watched_call(*t_watch.slot, t_watch.calls, &park_thread);
   }
 }
 
@@ -430,9 +447,9 @@ class HookWatchdog {
           interrupted[i] = calls;
           interrupt(slot, calls);
           stuck_.interrupted(i, calls, now);
-        } else if (stuck_.stuck(i, calls, now)) {
+        } else if (stuck_.stuck(i, calls, now) && stuck_.give_up(i, slot, calls)) {
           lock.unlock();
-          stuck_.report();
+          stuck_.report(slot.owner);
           lock.lock();
         }
       }
@@ -484,7 +501,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
     t_watch.slot = claim_watch_slot();
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
-    count_call();
+    end_call();
     fault_after_jump(timeout_, fault);
     return;
   }
@@ -492,7 +509,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   t_state.armed = true;
   call_catching_exceptions(fn, context, fault);
   t_state.armed = false;
-  count_call();
+  end_call();
 }
 
 }  // namespace calloutemu::loader

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -199,31 +201,80 @@ TEST_F(FaultReportTest, InProcessAHookThatCannotBeInterruptedStillEndsTheRun) {
   EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
 }
 
-// With worker threads the run cannot be closed from the watchdog's thread
-// (the others go on): it still ends, with exit 3 and what happened.
-TEST_F(FaultReportTest, WithWorkersAHookThatCannotBeInterruptedStillEndsTheRun) {
-  const auto result = replay(callout_path("block"), {"--hook-timeout", "200", "--workers", "4"},
-                             {{"CALLOUT_BLOCK_HOOK", "HandleOptions"},
-                              {"CALLOUT_BLOCK_CALL", "2"},
-                              {"CALLOUT_BLOCK_MASK", "1"}});
-  EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_THAT(result.err, HasSubstr("a hook did not return within 200 ms, nor after the "
-                                    "watchdog's interrupt (--workers 4): the run ends here"));
+// With worker threads too: the call is given up, its request ends there and
+// the run ends with the trace of one worker, whether the held thread is a
+// worker, the receive thread (NewPkt) or every worker (each PktSend blocks).
+TEST_F(FaultReportTest, WithWorkersAHookThatCannotBeInterruptedEndsTheRunAsWithOne) {
+  struct Case {
+    const char* hook;
+    const char* call;
+    const char* stopped;
+  };
+  for (const Case& held : {Case{"HandleOptions", "2", "at request 2 because HandleOptions"},
+                           Case{"NewPkt", "2", "at request 2 because NewPkt"},
+                           Case{"PktSend", "every", "at request 1 because PktSend"}}) {
+    SCOPED_TRACE(held.hook);
+    const auto summary = dir_ / "summary.json";
+    const std::vector<std::string> args = {
+        "--dlls",         callout_path("block").string(),
+        "--pcap",         fixture_source_path("captures/generated/every_type.pcap").string(),
+        "--scope",        "192.0.2.0/24",
+        "--hook-timeout", "200",
+        "--summary-json", summary.string()};
+    const std::map<std::string, std::string> env = {{"CALLOUT_BLOCK_HOOK", held.hook},
+                                                    {"CALLOUT_BLOCK_CALL", held.call},
+                                                    {"CALLOUT_BLOCK_MASK", "1"}};
+    const auto one = run_workers(args, 1, env);
+    EXPECT_EQ(one.exit_code, 3) << one.err;
+    std::filesystem::remove(summary);
+    const auto four = run_workers(args, 4, env);
+    EXPECT_EQ(four.exit_code, 3) << four.err;
+    EXPECT_THAT(four.err, HasSubstr(std::string("replay stopped: ") + held.stopped +
+                                    " did not return within 200 ms, nor after the watchdog's "
+                                    "interrupt in-process"));
+    EXPECT_THAT(four.trace, HasSubstr("did not return within 200 ms"));
+    EXPECT_EQ(four.trace, one.trace);
+    EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+  }
 }
 
-// START and STOP run outside the replay's requests: one the watchdog cannot
-// interrupt ends the run as well, rather than holding it for ever.
-TEST_F(FaultReportTest, InProcessAStartOrStopThatCannotBeInterruptedEndsTheRun) {
-  for (const char* call : {"1", "2"}) {  // Control's first call is START, its second STOP
-    const auto result = replay(callout_path("block"), {"--hook-timeout", "200"},
-                               {{"CALLOUT_BLOCK_HOOK", "Control"},
-                                {"CALLOUT_BLOCK_CALL", call},
-                                {"CALLOUT_BLOCK_MASK", "1"}});
-    EXPECT_EQ(result.exit_code, 3) << result.err;
-    EXPECT_THAT(result.err,
-                HasSubstr("(a DLL entry, Control(START) or Control(STOP)) did not return within "
-                          "200 ms, nor after the watchdog's interrupt: the run ends here"));
-  }
+// START and STOP run outside the replay's requests: a START the watchdog
+// cannot interrupt ends the run rather than holding it for ever.
+TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedEndsTheRun) {
+  const auto result = replay(callout_path("block"), {"--hook-timeout", "200"},
+                             {{"CALLOUT_BLOCK_HOOK", "Control"},
+                              {"CALLOUT_BLOCK_CALL", "1"},  // Control's first call is START
+                              {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err,
+              HasSubstr("(a DLL entry, Control(START) or Control(STOP)) did not return within "
+                        "200 ms, nor after the watchdog's interrupt: the run ends here"));
+}
+
+// A STOP given up on after the replay is reported as that call, with every
+// request before it and the summary.
+TEST_F(FaultReportTest, InProcessAStopThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  const auto summary = dir_ / "summary.json";
+  const auto result =
+      replay(callout_path("block"), {"--hook-timeout", "200", "--summary-json", summary.string()},
+             {{"CALLOUT_BLOCK_HOOK", "Control"},
+              {"CALLOUT_BLOCK_CALL", "2"},  // STOP
+              {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): did not return within 200 ms, nor after the "
+                                    "watchdog's interrupt"));
+  EXPECT_THAT(result.out, HasSubstr("not unloaded: "));
+  EXPECT_EQ(report_value(result.err, "requests"), "11");
+  EXPECT_EQ(report_value(result.err, "hook faults"), "1");
+  const auto records = trace();
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back()["hook"], "Control");
+  EXPECT_EQ(records.back()["code"]["name"], "STOP");
+  EXPECT_THAT(records.back()["fault"].get<std::string>(), HasSubstr("did not return"));
+  const auto requests = requests_in_trace();  // STOP's is 0
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(*std::max_element(requests.begin(), requests.end()), 11u);
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
 }
 
 TEST_F(FaultReportTest, ThroughANativeHostAStartThatCannotBeInterruptedEndsTheRun) {

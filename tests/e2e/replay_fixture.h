@@ -54,11 +54,12 @@ class ReplayTest : public ::testing::Test {
     std::map<std::string, std::vector<std::string>> packets;
     std::vector<std::string> between_packets;
   };
-  WorkersRun run_workers(std::vector<std::string> args, unsigned workers) {
+  WorkersRun run_workers(std::vector<std::string> args, unsigned workers,
+                         std::map<std::string, std::string> env = {}) {
     std::filesystem::remove(record_);
     const auto trace = dir_ / "workers-trace.jsonl";
     args.insert(args.end(), {"--workers", std::to_string(workers), "--trace", trace.string()});
-    const auto result = run(args);
+    const auto result = run(args, std::move(env));
     WorkersRun out;
     out.exit_code = result.exit_code;
     out.err = result.err;

@@ -45,12 +45,15 @@ struct DhcpServer::State {
   void process(const Request& request, const CapturedReply* reply);
   void observe_reply(const CapturedReply& reply);
   void drain();
+  HeldThread give_up_call(std::thread::id thread, loader::Hook hook, DWORD code,
+                          const loader::HookCall& hung);
 
-  void work();
+  void work(std::size_t worker);
   void deliver(Lane& lane);
 
   ServerObserver& observer;
   const unsigned workers;
+  const std::thread::id receive_thread = std::this_thread::get_id();
   ServerModel model;
   std::optional<ServerCore> sequential;  // one worker
   std::atomic<bool> stopped = false;
@@ -60,11 +63,13 @@ struct DhcpServer::State {
   std::uint64_t next_ticket = 1;  // requests and captured replies, as handed over
   std::uint64_t next_sequence = 0;
 
-  std::mutex lock;  // queue, closing, Lane::busy
+  std::mutex lock;  // queue, closing, Lane::busy, receiving, working, threads after the start
   std::condition_variable work_ready;
   std::condition_variable lane_freed;
   std::deque<Lane*> queue;
   bool closing = false;
+  Lane* receiving = nullptr;   // the lane in its receive stage, on the receive thread
+  std::vector<Lane*> working;  // per worker thread, the lane it took last
 
   std::mutex deliver_lock;  // done, next_delivery, the observer
   std::map<std::uint64_t, Lane*> done;
@@ -87,8 +92,9 @@ DhcpServer::State::State(ServerSettings settings, loader::CalloutHooks& hooks,
   for (std::size_t i = 0; i < model.slots.size(); ++i) {
     lanes.push_back(std::make_unique<Lane>(model, model.slots.at(i)));
   }
+  working.assign(workers, nullptr);
   for (unsigned i = 0; i < workers; ++i) {
-    threads.emplace_back([this] { work(); });
+    threads.emplace_back([this, i] { work(i); });
   }
 }
 
@@ -121,6 +127,7 @@ void DhcpServer::State::process(const Request& request, const CapturedReply* rep
     std::unique_lock guard(lock);
     lane_freed.wait(guard, [&] { return !lane.busy; });
     lane.busy = true;
+    receiving = &lane;
   }
   lane.sequence = sequence;
   lane.payload.assign(request.payload.begin(), request.payload.end());
@@ -138,6 +145,7 @@ void DhcpServer::State::process(const Request& request, const CapturedReply* rep
   {
     std::lock_guard guard(lock);
     queue.push_back(&lane);
+    receiving = nullptr;
   }
   work_ready.notify_one();
 }
@@ -154,7 +162,7 @@ void DhcpServer::State::observe_reply(const CapturedReply& reply) {
   turnstile.pass(ticket);
 }
 
-void DhcpServer::State::work() {
+void DhcpServer::State::work(std::size_t worker) {
   while (true) {
     Lane* lane = nullptr;
     {
@@ -165,6 +173,7 @@ void DhcpServer::State::work() {
       }
       lane = queue.front();
       queue.pop_front();
+      working[worker] = lane;
     }
     lane->core.worker_stage();
     deliver(*lane);
@@ -198,6 +207,43 @@ void DhcpServer::State::drain() {
   });
 }
 
+DhcpServer::HeldThread DhcpServer::State::give_up_call(std::thread::id thread, loader::Hook hook,
+                                                       DWORD code, const loader::HookCall& hung) {
+  if (sequential) {
+    if (thread != receive_thread) {
+      return HeldThread::none;
+    }
+    sequential->give_up(hook, code, hung);
+    return HeldThread::receive;
+  }
+  Lane* held = nullptr;
+  HeldThread where = HeldThread::none;
+  {
+    std::lock_guard guard(lock);
+    if (thread == receive_thread) {
+      held = receiving;
+      where = HeldThread::receive;
+    } else {
+      for (std::size_t i = 0; i < threads.size(); ++i) {
+        if (threads[i].get_id() == thread) {
+          held = working[i];
+          where = HeldThread::worker;
+          // The requests queued behind it need a worker: a new one takes
+          // its place, and the held one is left where it is.
+          threads[i].detach();
+          threads[i] = std::thread([this, i] { work(i); });
+        }
+      }
+    }
+  }
+  if (held == nullptr) {
+    return HeldThread::none;
+  }
+  held->core.give_up(hook, code, hung);
+  deliver(*held);
+  return where;
+}
+
 DhcpServer::DhcpServer(ServerSettings settings, loader::CalloutHooks& hooks,
                        ServerObserver& observer)
     : state_(std::make_unique<State>(std::move(settings), hooks, observer)) {}
@@ -214,6 +260,11 @@ void DhcpServer::observe_reply(const CapturedReply& reply) {
 
 void DhcpServer::drain() {
   state_->drain();
+}
+
+DhcpServer::HeldThread DhcpServer::give_up_call(std::thread::id thread, loader::Hook hook,
+                                                DWORD code, const loader::HookCall& hung) {
+  return state_->give_up_call(thread, hook, code, hung);
 }
 
 void DhcpServer::stop_taking_requests() {

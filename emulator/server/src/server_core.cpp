@@ -130,6 +130,13 @@ void ServerCore::worker_stage() {
   current_origin_ = nullptr;
 }
 
+void ServerCore::give_up(Hook hook, DWORD code, const loader::HookCall& hung) {
+  record(hook, code, hung);
+  pass_turn();
+  observer_.request_finished(outcome_);
+  current_origin_ = nullptr;
+}
+
 Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
   PacketSlot& slot = own_slot_ != nullptr ? *own_slot_ : model_.slots.take();
   std::size_t length = request.payload.size();

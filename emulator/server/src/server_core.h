@@ -116,6 +116,9 @@ class ServerCore {
   void receive_stage(const Request& request, const CapturedReply* reply);
   // The rest of the request (spec §3 from step 2).
   void worker_stage();
+  // From another thread, while this core's thread is held for good in a
+  // hook call: the call is recorded as `hung` and the request ends there.
+  void give_up(loader::Hook hook, DWORD code, const loader::HookCall& hung);
   // The request holds the model until it passes `ticket` (after its last
   // model step: before its AddressOffer, PktSend or any PktDrop).
   void hold(Turnstile& turnstile, std::uint64_t ticket) {

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -56,8 +57,10 @@ class HookWatchdog;
 // Told, on the watchdog's thread, that a call it interrupted is still the
 // same call `grace` later: the hook blocks the interrupt (POSIX: it masks the
 // watchdog's signal) or waits in the system (Windows), and will not come back.
-// The owner ends the process; if it returns, the call is left running.
-using StuckCallHandler = std::function<void()>;
+// The call is given up: its thread (`owner`, the one that called run()) never
+// returns from run(), even if the hook returns after all, so the owner may
+// report the call and end the run from another thread.
+using StuckCallHandler = std::function<void(std::thread::id owner)>;
 inline constexpr std::chrono::milliseconds kStuckCallGrace{2000};
 
 // Installs the process-wide handlers for its lifetime. Only one may exist at a
@@ -75,7 +78,7 @@ class FaultTrap {
   // that blocks that signal is not interrupted. The check costs two atomic
   // stores a call; the watchdog polls every min(timeout/4, 50 ms).
   // With `on_stuck`, a call still running `grace` after its interrupt is
-  // given to it (once).
+  // given up and given to it (once per call).
   void set_timeout(std::chrono::milliseconds timeout, StuckCallHandler on_stuck = {},
                    std::chrono::milliseconds grace = kStuckCallGrace);
   std::chrono::milliseconds timeout() const { return timeout_; }

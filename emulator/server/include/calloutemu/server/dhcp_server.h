@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <thread>
 
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/server/outcome.h"
@@ -40,6 +41,17 @@ class DhcpServer {
   // Requests handed over from now on are ignored (a fault ends the run);
   // those in flight finish. Callable from any thread, observers included.
   void stop_taking_requests();
+
+  // Where a thread that will never return from its hook call was (the
+  // watchdog gave the call up): the receive thread (the one that made the
+  // server and calls process()), a worker, or neither.
+  enum class HeldThread { none, receive, worker };
+  // From any thread, while `thread` is held in that call: the request it was
+  // serving ends there, with `hung` as the call's record (a fault), and the
+  // requests after it are no longer held up by it (a held worker is
+  // replaced by a new thread; drain() can return).
+  HeldThread give_up_call(std::thread::id thread, loader::Hook hook, DWORD code,
+                          const loader::HookCall& hung);
 
   // After the last request (drains first): notes for scripted events that
   // never happened.
