@@ -336,6 +336,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // the run ends on the thread that is free to end it.
   auto end_stuck_run = [&](std::thread::id thread) {
     const auto call = stopper->give_up(thread);
+    if (serialized) {
+      serialized->refuse_waiting_calls();  // the held call has the turn for good
+    }
     const auto held =
         call ? dhcp.give_up_call(thread, call->hook, call->code, hung_call(trap.timeout()))
              : server::DhcpServer::HeldThread::none;

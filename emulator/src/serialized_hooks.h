@@ -3,6 +3,7 @@
 // so with --checked --workers the worker threads take turns.
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 
@@ -13,6 +14,11 @@ namespace calloutemu::emulator {
 class SerializedHooks final : public loader::CalloutHooks {
  public:
   explicit SerializedHooks(loader::CalloutHooks& hooks) : hooks_(hooks) {}
+
+  // From any thread, once a call is held for good (the watchdog gave it up):
+  // the calls waiting for their turn, and every later one, are refused
+  // (HookCall::called false) instead of waiting for it.
+  void refuse_waiting_calls();
 
   bool has(loader::Hook hook) const override;
   loader::HookCall control(DWORD code) override;
@@ -35,8 +41,14 @@ class SerializedHooks final : public loader::CalloutHooks {
   using CalloutHooks::guarded;
 
  private:
+  template <class Call>
+  loader::HookCall in_turn(Call&& call);
+
   loader::CalloutHooks& hooks_;
-  mutable std::mutex lock_;
+  std::mutex lock_;
+  std::condition_variable turn_free_;
+  bool busy_ = false;
+  bool refusing_ = false;
 };
 
 }  // namespace calloutemu::emulator

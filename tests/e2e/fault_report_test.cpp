@@ -238,6 +238,26 @@ TEST_F(FaultReportTest, WithWorkersAHookThatCannotBeInterruptedEndsTheRunAsWithO
   }
 }
 
+// With --checked --workers the hooks take turns: the calls waiting behind
+// the held one are refused rather than waiting for ever.
+TEST_F(FaultReportTest, CheckedWithWorkersAHookThatCannotBeInterruptedEndsTheRun) {
+  const auto summary = dir_ / "summary.json";
+  const auto result = replay(
+      callout_path("block"),
+      {"--hook-timeout", "200", "--workers", "4", "--checked", "--summary-json", summary.string()},
+      {{"CALLOUT_BLOCK_HOOK", "HandleOptions"},
+       {"CALLOUT_BLOCK_CALL", "2"},
+       {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: at request 2 because HandleOptions did not "
+                                    "return within 200 ms, nor after the watchdog's interrupt"));
+  const auto records = trace();
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back()["hook"], "HandleOptions");
+  EXPECT_EQ(records.back()["request"], 2);
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+}
+
 // START and STOP run outside the replay's requests: a START the watchdog
 // cannot interrupt ends the run rather than holding it for ever.
 TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedEndsTheRun) {
