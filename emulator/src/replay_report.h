@@ -36,7 +36,6 @@ class ReplayReport final : public server::ServerObserver {
 
   // The request the next hook calls belong to (for the messages about them).
   void set_current(const server::Request& request) { current_ = &request; }
-  const server::Request* current() const { return current_; }
 
   void hook_called(const server::HookRecord& record) override;
   void response_sent(const server::RequestOutcome& outcome,

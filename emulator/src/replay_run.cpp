@@ -398,7 +398,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // With --workers the fault may come from a request still in flight above.
   stopped = stopped || (stopper != nullptr && stopper->stopped());
   if (ends_stuck_runs) {
-    // end_stuck_run refers to this function's objects; STOP is still watched.
+    // end_stuck_run refers to the requests; finish_run watches STOP its own way.
     trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
   }
   const auto code = finish_run(stopped);
