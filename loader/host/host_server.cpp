@@ -7,7 +7,7 @@
 #include "calloutemu/loader/debugger.h"
 #include "calloutemu/loader/hook_table.h"
 #include "calloutemu/loader/registry.h"
-#include "host_spin.h"
+#include "calloutemu/spin_wait.h"
 
 #ifndef CALLOUTEMU_VERSION
 #define CALLOUTEMU_VERSION "unknown"

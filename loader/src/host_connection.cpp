@@ -5,7 +5,7 @@
 #include <cstring>
 #include <new>
 
-#include "host_spin.h"
+#include "calloutemu/spin_wait.h"
 
 namespace calloutemu::loader::host {
 namespace {

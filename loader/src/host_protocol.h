@@ -87,7 +87,7 @@ inline constexpr std::uint8_t kWakeHost = 'c';
 inline constexpr std::uint8_t kWakeClient = 'h';
 
 // How long a side waits for the other before it sleeps on its pipe: busy
-// at first, then yielding the processor (spin_until() in host_spin.h).
+// at first, then yielding the processor (spin_until() in calloutemu/spin_wait.h).
 inline constexpr std::chrono::microseconds kSpinTime{50};
 inline constexpr std::chrono::microseconds kBusySpinTime{10};
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "calloutemu/spin_wait.h"
 #include "event_buffer.h"
 #include "server_core.h"
 
@@ -27,7 +28,8 @@ struct Lane {
   std::vector<std::uint8_t> payload;
   std::optional<CapturedReply> reply;
   std::uint64_t sequence = 0;
-  bool busy = false;  // from process() until its reports are handed on
+  // From process() until its reports are handed on; written under State::lock.
+  std::atomic<bool> busy = false;
 };
 
 }  // namespace
@@ -67,7 +69,8 @@ struct DhcpServer::State {
   std::condition_variable work_ready;
   std::condition_variable lane_freed;
   std::deque<Lane*> queue;
-  bool closing = false;
+  std::atomic<std::size_t> queued = 0;  // queue.size(), for a wait that spins
+  std::atomic<bool> closing = false;
   Lane* receiving = nullptr;   // the lane in its receive stage, on the receive thread
   std::vector<Lane*> working;  // per worker thread, the lane it took last
 
@@ -125,7 +128,7 @@ void DhcpServer::State::process(const Request& request, const CapturedReply* rep
   Lane& lane = *lanes[sequence % lanes.size()];
   {
     std::unique_lock guard(lock);
-    lane_freed.wait(guard, [&] { return !lane.busy; });
+    wait_spinning_first(guard, lane_freed, [&] { return !lane.busy.load(); });
     lane.busy = true;
     receiving = &lane;
   }
@@ -145,6 +148,7 @@ void DhcpServer::State::process(const Request& request, const CapturedReply* rep
   {
     std::lock_guard guard(lock);
     queue.push_back(&lane);
+    queued.store(queue.size());
     receiving = nullptr;
   }
   work_ready.notify_one();
@@ -167,12 +171,13 @@ void DhcpServer::State::work(std::size_t worker) {
     Lane* lane = nullptr;
     {
       std::unique_lock guard(lock);
-      work_ready.wait(guard, [&] { return closing || !queue.empty(); });
+      wait_spinning_first(guard, work_ready, [&] { return closing.load() || queued.load() > 0; });
       if (queue.empty()) {
         return;
       }
       lane = queue.front();
       queue.pop_front();
+      queued.store(queue.size());
       working[worker] = lane;
     }
     lane->core.worker_stage();
@@ -203,7 +208,7 @@ void DhcpServer::State::drain() {
   }
   std::unique_lock guard(lock);
   lane_freed.wait(guard, [&] {
-    return std::none_of(lanes.begin(), lanes.end(), [](const auto& lane) { return lane->busy; });
+    return std::none_of(lanes.begin(), lanes.end(), [](const auto& lane) { return lane->busy.load(); });
   });
 }
 

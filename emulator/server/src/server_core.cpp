@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "calloutemu/byte_order.h"
+#include "calloutemu/spin_wait.h"
 
 #include "calloutemu/dhcp/validation.h"
 #include "calloutemu/dhcp/wire_format.h"
@@ -70,13 +71,14 @@ void ServerModel::observe_reply(const CapturedReply& reply) {
 
 void Turnstile::await(std::uint64_t ticket) {
   std::unique_lock lock(lock_);
-  turned_.wait(lock, [&] { return turn_ == ticket; });
+  wait_spinning_first(lock, turned_,
+                      [&] { return turn_.load(std::memory_order_acquire) == ticket; });
 }
 
 void Turnstile::pass(std::uint64_t ticket) {
   {
     std::lock_guard lock(lock_);
-    turn_ = ticket + 1;
+    turn_.store(ticket + 1, std::memory_order_release);
   }
   turned_.notify_all();
 }

@@ -1,6 +1,7 @@
 // The server model's state and the steps of a request (spec §3-§5).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -96,7 +97,7 @@ class Turnstile {
  private:
   std::mutex lock_;
   std::condition_variable turned_;
-  std::uint64_t turn_ = 1;
+  std::atomic<std::uint64_t> turn_ = 1;  // written under lock_
 };
 
 // The steps of one request at a time over a shared ServerModel. With

@@ -1,10 +1,13 @@
-// Spinning on the shared channel: a bounded busy wait before a side sleeps.
+// A bounded busy wait before a thread sleeps: for hand-overs between threads
+// (or processes) that usually take well under a microsecond.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
-namespace calloutemu::loader::host {
+namespace calloutemu {
 
 // Tells the processor this is a spin loop (x86's pause), so the spinning
 // hyperthread yields to its sibling; elsewhere a no-op.
@@ -42,4 +45,22 @@ bool spin_until(Ready ready, std::chrono::nanoseconds limit, std::chrono::nanose
   }
 }
 
-}  // namespace calloutemu::loader::host
+// Waits on `changed` until ready(), `guard` held on entry and on return. It
+// spins first (guard released), so a hand-over between two running threads
+// costs no sleep and wake-up. ready() must read only atomics; whoever makes
+// it true does so under the guard's mutex and then notifies `changed`.
+template <class Ready>
+void wait_spinning_first(std::unique_lock<std::mutex>& guard, std::condition_variable& changed,
+                         Ready ready) {
+  constexpr std::chrono::microseconds kSpin{30};
+  constexpr std::chrono::microseconds kBusySpin{5};
+  if (ready()) {
+    return;
+  }
+  guard.unlock();
+  spin_until(ready, kSpin, kBusySpin);
+  guard.lock();
+  changed.wait(guard, ready);
+}
+
+}  // namespace calloutemu
