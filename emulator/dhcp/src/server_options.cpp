@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstring>
 
 #include "calloutemu/dhcp/wire_format.h"
@@ -16,18 +17,34 @@ struct Place {
   std::size_t length = 0;
 };
 
+// The options DHCP_SERVER_OPTIONS has members for, and where each is kept.
+constexpr std::array kPlacedCodes = {option::message_type,      option::subnet_mask,
+                                     option::requested_address, option::lease_time,
+                                     option::overload,          option::router,
+                                     option::server_identifier, option::parameter_request_list,
+                                     option::host_name,         option::client_identifier,
+                                     option::user_class,        option::vendor_class,
+                                     option::client_fqdn,       option::vendor_specific};
+constexpr std::uint8_t kNotPlaced = 0xFF;
+constexpr std::array<std::uint8_t, 256> kPlaceOf = [] {
+  std::array<std::uint8_t, 256> place{};
+  place.fill(kNotPlaced);
+  for (std::size_t i = 0; i < kPlacedCodes.size(); ++i) {
+    place[kPlacedCodes[i]] = static_cast<std::uint8_t>(i);
+  }
+  return place;
+}();
+
 class Placer {
  public:
-  // One pass over the options finds each code's first occurrence.
+  // One pass over the options finds each placed code's first occurrence.
   explicit Placer(const MessageView& request) : request_(request) {
-    // Every byte 0xFF is kNotFound in every entry; memset is much cheaper
-    // here than copying an initialised array.
-    std::memset(first_.data(), 0xFF, sizeof first_);
+    first_.fill(kNotFound);
     const std::size_t count = std::min<std::size_t>(request.options.size(), kNotFound);
     for (std::size_t index = 0; index < count; ++index) {
-      auto& first = first_[request.options[index].code];
-      if (first == kNotFound) {
-        first = static_cast<std::uint16_t>(index);
+      const std::uint8_t place = kPlaceOf[request.options[index].code];
+      if (place != kNotPlaced && first_[place] == kNotFound) {
+        first_[place] = static_cast<std::uint16_t>(index);
       }
     }
   }
@@ -38,16 +55,20 @@ class Placer {
     return const_cast<std::uint8_t*>(request_.bytes.data()) + offset;
   }
 
+  // The first occurrence of a placed code, if any.
+  const OptionRef* find(std::uint8_t code) const {
+    const std::uint8_t place = kPlaceOf[code];
+    assert(place != kNotPlaced);
+    return first_[place] == kNotFound ? nullptr : &request_.options[first_[place]];
+  }
+
   // The first occurrence's data from `skip` on; nothing when that is empty.
   Place option(std::uint8_t code, std::size_t skip = 0) const {
-    if (first_[code] == kNotFound) {
+    const OptionRef* found = find(code);
+    if (found == nullptr || found->length <= skip) {
       return {};
     }
-    const OptionRef& found = request_.options[first_[code]];
-    if (found.length <= skip) {
-      return {};
-    }
-    return {at(found.data_offset + skip), found.length - skip};
+    return {at(found->data_offset + skip), found->length - skip};
   }
 
   // The pointer is unaligned, as the SDK's UNALIGNED members allow; this
@@ -58,11 +79,10 @@ class Placer {
   }
 
  private:
-  // Indices into request_.options; a small array is cheap to fill per request.
+  // Indices into request_.options.
   static constexpr std::uint16_t kNotFound = 0xFFFF;
   const MessageView& request_;
-  static_assert(kNotFound == 0xFFFF);
-  std::array<std::uint16_t, 256> first_;
+  std::array<std::uint16_t, kPlacedCodes.size()> first_;
 };
 
 struct MicrosoftSuboptions {
@@ -72,8 +92,8 @@ struct MicrosoftSuboptions {
 
 MicrosoftSuboptions read_microsoft_suboptions(const MessageView& request, const Placer& placer) {
   MicrosoftSuboptions found;
-  const auto vendor = request.find_option(option::vendor_specific);
-  if (!vendor) {
+  const OptionRef* vendor = placer.find(option::vendor_specific);
+  if (vendor == nullptr) {
     return found;
   }
   const auto bytes = request.bytes;
