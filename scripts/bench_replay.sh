@@ -13,7 +13,9 @@
 # half the requests from the same clients (peak RSS must not grow by more than
 # 1 MiB from it to the full capture), and a tenth of the requests from a tenth
 # of the clients (the growth from it, per added client, is the lease table's
-# cost). It exits 0 whatever the targets say, unless --strict is given: then a
+# cost). The same capture with --workers 2 (a receive thread and two workers
+# handing each request over) must take at most 3 times the one-worker run.
+# It exits 0 whatever the targets say, unless --strict is given: then a
 # target missed or not measured exits 1.
 set -euo pipefail
 
@@ -100,8 +102,8 @@ else
 fi
 
 help=$("$emu" --help 2>&1 || true)
-replay=0 trace=0
-seconds_replay=n/a rss_kib_replay=n/a seconds_trace=n/a rss_kib_trace=n/a
+replay=0 trace=0 workers=0
+seconds_replay=n/a rss_kib_replay=n/a seconds_trace=n/a rss_kib_trace=n/a seconds_workers=n/a
 rss_kib_half=n/a rss_kib_tenth=n/a seconds_half=n/a seconds_tenth=n/a
 if grep -q -- '--pcap' <<<"$help"; then
   replay=1
@@ -121,6 +123,13 @@ if grep -q -- '--pcap' <<<"$help"; then
     measure trace "${run[@]}" --trace /dev/null
   else
     echo "trace: not available in this build"
+  fi
+  if grep -q -- '--workers' <<<"$help"; then
+    workers=1
+    echo "timing calloutemu --workers 2 (best of $runs)"
+    measure workers "${run[@]}" --workers 2
+  else
+    echo "workers: not available in this build"
   fi
 else
   echo "calloutemu: replay not available in this build"
@@ -143,7 +152,7 @@ row() {
         v2 = rate == "n/a" ? "n/a" : verdict(rate + 0 >= 1000000)
         targets = sprintf("ratio<=4 %s, >=1M req/s %s", v1, v2)
       }
-      printf "%-20s %9s %12s %8s %9s  %s\n", label, s, rate, ratio, mib, targets
+      printf "%-22s %9s %12s %8s %9s  %s\n", label, s, rate, ratio, mib, targets
       exit check && (v1 != "PASS" || v2 != "PASS")
     }'
 }
@@ -181,13 +190,22 @@ memory() {
 
 echo
 echo "capture: $capture ($capture_mib MiB, $requests requests, $clients clients)"
-printf "%-20s %9s %12s %8s %9s  %s\n" program seconds requests/s x-tcpdump 'RSS MiB' targets
+printf "%-22s %9s %12s %8s %9s  %s\n" program seconds requests/s x-tcpdump 'RSS MiB' targets
 row tcpdump "$seconds_tcpdump" "$rss_kib_tcpdump" 0
 failed=0
 if [ $replay = 1 ]; then
   row calloutemu "$seconds_replay" "$rss_kib_replay" 1 || failed=1
   if [ $trace = 1 ]; then
     row 'calloutemu --trace' "$seconds_trace" "$rss_kib_trace" 0
+  fi
+  if [ $workers = 1 ]; then
+    row 'calloutemu --workers 2' "$seconds_workers" n/a 0
+    awk -v w="$seconds_workers" -v one="$seconds_replay" 'BEGIN {
+      ok = one > 0 && w <= 3 * one
+      ratio = one > 0 ? w / one : 0
+      printf "--workers 2: %.2f times the one-worker run  <=3 %s\n", ratio, (ok ? "PASS" : "FAIL")
+      exit !ok
+    }' || failed=1
   fi
   echo
   if [ $memory_check = 1 ]; then
