@@ -182,7 +182,8 @@ Result<CalloutSetup> set_up_callouts(const Options& options, loader::FaultTrap& 
 }
 
 SessionStart start_session(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
-                           bool continue_without_callouts, spdlog::logger& log, std::ostream& out) {
+                           bool continue_without_callouts, spdlog::logger& log, std::ostream& out,
+                           const std::function<void(const loader::LoadAttempt&)>& attempt_seen) {
   const auto& config = setup.config;
   SessionStart start;
   const std::string going_on = continue_without_callouts ? "; the replay runs without them" : "";
@@ -213,8 +214,16 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
   }
 
   const auto on_attempt = [&](const loader::LoadAttempt& attempt) {
+    if (attempt_seen) {
+      attempt_seen(attempt);
+    }
     if (attempt.outcome == loader::AttemptOutcome::loaded) {
       log.info("loaded {}: entry {}", attempt.name, attempt.reason);
+      // Before START, which might not come back.
+      out << "loaded: " << attempt.name << '\n'
+          << "ChainDlls: " << join(attempt.chain_dlls) << '\n'
+          << "CalloutVersion: 0\n";
+      out.flush();
     } else {
       log.warn("skipped {}: {}: {}", attempt.name, loader::to_string(attempt.outcome),
                attempt.reason);
@@ -262,9 +271,6 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
   }
 
   const auto& winner = loaded.attempts.back();
-  out << "loaded: " << winner.name << '\n'
-      << "ChainDlls: " << join(winner.chain_dlls) << '\n'
-      << "CalloutVersion: 0\n";
   report_members(*loaded.members, out);
   start.session.dll = winner.name;
   start.session.faulted = report_control(*loaded.start, winner.name, log, out);

@@ -2,6 +2,7 @@
 // unloads it, reporting each step on `out`.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -44,8 +45,12 @@ struct SessionStart {
 // ChainDlls, its hook table and Control(START). Stops with kExitNoCallout when DLLs are listed but
 // none loads; when callouts are disabled or none are listed it stops with
 // kExitOk unless `continue_without_callouts` (a replay goes on without them).
-SessionStart start_session(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
-                           bool continue_without_callouts, spdlog::logger& log, std::ostream& out);
+// `attempt_seen` hears of each DLL tried as soon as its attempt is over
+// (before START).
+SessionStart start_session(
+    const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
+    bool continue_without_callouts, spdlog::logger& log, std::ostream& out,
+    const std::function<void(const loader::LoadAttempt&)>& attempt_seen = {});
 
 // --checked with an in-process chain: `hooks` wrapped in CheckedHooks (owned
 // by `session`); otherwise `hooks` itself (a callout host checks on its side).

@@ -155,7 +155,91 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // stdout carries the trace when it is "-": the report goes with the summary.
   std::ostream& report_out = options.results.trace_to_stdout() ? err : out;
 
-  auto start = start_session(options, setup, trap, true, log, report_out);
+  // Ends the process from whichever thread ends the run when a thread is
+  // held in the callout for good (it could not be joined); everything is
+  // written and closed by then.
+  auto exit_now = [&](ExitCode code) {
+    out.flush();
+    err.flush();
+    log.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+  };
+  // --summary-json, with the run's exit code; a file that cannot be written
+  // makes it kExitUsage.
+  auto write_summary = [&](const ReplayReport& report, const server::LookaheadCounters& feed,
+                           ExitCode& code) {
+    if (options.results.summary_json) {
+      auto summary = report.summary(captures->counters(), feed);
+      summary.exit_code = code;
+      if (auto written = reports::write_summary_json(*options.results.summary_json, summary);
+          !written) {
+        log.error("{}", written.error().message);
+        code = kExitUsage;
+      }
+    }
+  };
+
+  // In-process, a DLL entry or Control(START) the watchdog gives up on ends
+  // the run as a crash there does: reported, outputs closed, exit 3. This
+  // runs on the watchdog's thread: the run's own is held in the callout.
+  std::vector<loader::LoadAttempt> attempts_seen;
+  auto end_stuck_start = [&](std::thread::id) {
+    const auto hung = hung_call(trap.timeout());
+    const bool in_start =
+        !attempts_seen.empty() && attempts_seen.back().outcome == loader::AttemptOutcome::loaded;
+    if (!in_start) {
+      const auto names =
+          loader::order_for_loading(setup.config.dlls, options.effective_load_order());
+      loader::LoadAttempt stuck;
+      stuck.name = attempts_seen.size() < names.size() ? names[attempts_seen.size()] : "";
+      stuck.outcome = loader::AttemptOutcome::entry_crashed;
+      stuck.reason = "DhcpServerCalloutEntry " + hung.fault->description;
+      log.error("{}: {}: no other DLL is tried, the run ends here", stuck.name, stuck.reason);
+      report_out << "loaded: none\n";
+      attempts_seen.push_back(std::move(stuck));
+    }
+    const std::string dll = attempts_seen.back().name;
+    ReplayReport report(log, dll, paths, options.diagnostics.slow_hook);
+    if (outputs.traces) {
+      for (const auto& attempt : attempts_seen) {
+        outputs.traces->load_attempt(attempt);
+      }
+    }
+    std::string what = "the entry of " + dll;
+    if (in_start) {
+      what = "Control(START) in " + dll;
+      loader::ControlCall call;
+      call.code = DHCP_CONTROL_START;
+      call.called = true;
+      call.fault = hung.fault;
+      call.duration = hung.duration;
+      report_control(call, dll, log, report_out);
+      report_out << "Control(STOP): not sent (Control(START) did not return)\n";
+      report.control_called(call);
+      if (outputs.traces) {
+        outputs.traces->control(call);
+      }
+    }
+    report_out.flush();
+    const auto verdict = close_outputs(outputs, options, log, err);
+    ExitCode code = verdict.failed ? kExitUsage : kExitHookFault;
+    report.print(err, captures->counters(), server::LookaheadCounters{}, 0);
+    err << "replay stopped: " << what << " did not return, so no request was replayed\n";
+    write_summary(report, server::LookaheadCounters{}, code);
+    exit_now(code);
+  };
+  const bool watch_start = !setup.plan.hosted() && trap.timeout().count() > 0;
+  if (watch_start) {
+    trap.set_timeout(trap.timeout(), end_stuck_start);
+  }
+  auto start =
+      start_session(options, setup, trap, true, log, report_out,
+                    [&](const loader::LoadAttempt& attempt) { attempts_seen.push_back(attempt); });
+  if (watch_start) {
+    // end_stuck_start refers to what start_session reported.
+    trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
+  }
   if (outputs.traces) {
     for (const auto& attempt : start.attempts) {
       outputs.traces->load_attempt(attempt);
@@ -227,17 +311,6 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
   };
 
-  // Ends the process from whichever thread ends the run when a thread is
-  // held in the callout for good (it could not be joined); everything is
-  // written and closed by then.
-  auto exit_now = [&](ExitCode code) {
-    out.flush();
-    err.flush();
-    log.flush();
-    std::fflush(nullptr);
-    std::_Exit(code);
-  };
-
   std::optional<Error> read_error;
   // Outputs closed, the report printed, the exit code.
   auto conclude = [&](bool ended_by_fault) -> ExitCode {
@@ -260,15 +333,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
       err << "replay stopped: " << stop_text(gate.cause(), start.session.dll)
           << "; Control(STOP) was not sent\n";
     }
-    if (options.results.summary_json) {
-      auto summary = report.summary(captures->counters(), feed.counters());
-      summary.exit_code = code;
-      if (auto written = reports::write_summary_json(*options.results.summary_json, summary);
-          !written) {
-        log.error("{}", written.error().message);
-        code = kExitUsage;
-      }
-    }
+    write_summary(report, feed.counters(), code);
     if (read_error) {
       log.error("{} (every request before it was replayed and is reported above)",
                 read_error->message);

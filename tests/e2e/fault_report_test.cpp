@@ -260,15 +260,50 @@ TEST_F(FaultReportTest, CheckedWithWorkersAHookThatCannotBeInterruptedEndsTheRun
 
 // START and STOP run outside the replay's requests: a START the watchdog
 // cannot interrupt ends the run rather than holding it for ever.
-TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedEndsTheRun) {
-  const auto result = replay(callout_path("block"), {"--hook-timeout", "200"},
-                             {{"CALLOUT_BLOCK_HOOK", "Control"},
-                              {"CALLOUT_BLOCK_CALL", "1"},  // Control's first call is START
-                              {"CALLOUT_BLOCK_MASK", "1"}});
+// A START given up on ends the run as a crash in START does: its record in
+// the trace, the summary, the closed outputs, exit 3.
+TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  const auto summary = dir_ / "summary.json";
+  const auto junit = dir_ / "junit.xml";
+  const auto result = replay(
+      callout_path("block"),
+      {"--hook-timeout", "200", "--summary-json", summary.string(), "--junit", junit.string()},
+      {{"CALLOUT_BLOCK_HOOK", "Control"},
+       {"CALLOUT_BLOCK_CALL", "1"},  // Control's first call is START
+       {"CALLOUT_BLOCK_MASK", "1"}});
   EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_THAT(result.err,
-              HasSubstr("(a DLL entry, Control(START) or Control(STOP)) did not return within "
-                        "200 ms, nor after the watchdog's interrupt: the run ends here"));
+  EXPECT_THAT(result.out, HasSubstr("loaded: " + callout_path("block").string()));
+  EXPECT_THAT(result.out, HasSubstr("Control(START): did not return within 200 ms, nor after the "
+                                    "watchdog's interrupt"));
+  EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent (Control(START) did not return)"));
+  EXPECT_EQ(report_value(result.err, "requests"), "0");
+  EXPECT_EQ(report_value(result.err, "hook faults"), "1");
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: Control(START) in "));
+  const auto records = trace();
+  ASSERT_EQ(records.size(), 3u);  // header, load, START
+  EXPECT_EQ(records[1]["outcome"], "loaded");
+  EXPECT_EQ(records[2]["code"]["name"], "START");
+  EXPECT_THAT(records[2]["fault"].get<std::string>(), HasSubstr("did not return"));
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+  EXPECT_THAT(read_text_file(junit), HasSubstr("</testsuites>"));
+  EXPECT_FALSE(std::filesystem::exists(junit.string() + ".cases.tmp"));
+}
+
+// An entry given up on: its load record says so, no other DLL is tried.
+TEST_F(FaultReportTest, InProcessAnEntryThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  const auto summary = dir_ / "summary.json";
+  const auto result =
+      replay(callout_path("block"), {"--hook-timeout", "200", "--summary-json", summary.string()},
+             {{"CALLOUT_BLOCK_HOOK", "Entry"}, {"CALLOUT_BLOCK_MASK", "1"}});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("loaded: none"));
+  EXPECT_THAT(result.err, HasSubstr("DhcpServerCalloutEntry did not return within 200 ms"));
+  EXPECT_THAT(result.err, HasSubstr("replay stopped: the entry of "));
+  const auto records = trace();
+  ASSERT_EQ(records.size(), 2u);  // header, load
+  EXPECT_EQ(records[1]["outcome"], "entry crashed");
+  EXPECT_THAT(records[1]["reason"].get<std::string>(), HasSubstr("did not return"));
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
 }
 
 // A STOP given up on after the replay is reported as that call, with every
