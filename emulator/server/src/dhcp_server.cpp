@@ -208,7 +208,8 @@ void DhcpServer::State::drain() {
   }
   std::unique_lock guard(lock);
   lane_freed.wait(guard, [&] {
-    return std::none_of(lanes.begin(), lanes.end(), [](const auto& lane) { return lane->busy.load(); });
+    return std::none_of(lanes.begin(), lanes.end(),
+                        [](const auto& lane) { return lane->busy.load(); });
   });
 }
 
