@@ -53,6 +53,61 @@ bool report_control(const loader::ControlCall& call, const std::string& dll, spd
   return false;
 }
 
+loader::HookCall given_up_call(std::chrono::milliseconds limit) {
+  loader::HookCall hung;
+  hung.called = true;
+  hung.fault = loader::Fault("did not return within " + std::to_string(limit.count()) +
+                             " ms, nor after the watchdog's interrupt");
+  hung.fault->timed_out = true;
+  hung.duration = limit + loader::kStuckCallGrace;  // at least
+  return hung;
+}
+
+StuckStart report_stuck_start(std::vector<loader::LoadAttempt> over,
+                              const std::vector<std::string>& names, const loader::HookCall& hung,
+                              spdlog::logger& log, std::ostream& out) {
+  StuckStart stuck;
+  stuck.attempts = std::move(over);
+  const bool in_start =
+      !stuck.attempts.empty() && stuck.attempts.back().outcome == loader::AttemptOutcome::loaded;
+  if (in_start) {
+    const std::string& dll = stuck.attempts.back().name;
+    stuck.what = "Control(START) in " + dll;
+    loader::ControlCall call;
+    call.code = DHCP_CONTROL_START;
+    call.called = true;
+    call.fault = hung.fault;
+    call.duration = hung.duration;
+    report_control(call, dll, log, out);
+    out << "Control(STOP): not sent (Control(START) did not return)\n";
+    stuck.start = std::move(call);
+  } else {
+    loader::LoadAttempt entry;
+    entry.name = stuck.attempts.size() < names.size() ? names[stuck.attempts.size()] : "";
+    entry.outcome = loader::AttemptOutcome::entry_crashed;
+    entry.reason = "DhcpServerCalloutEntry " + hung.fault->description;
+    log.error("{}: {}: no other DLL is tried, the run ends here", entry.name, entry.reason);
+    out << "loaded: none\n";
+    stuck.what = "the entry of " + entry.name;
+    stuck.attempts.push_back(std::move(entry));
+  }
+  out.flush();
+  return stuck;
+}
+
+loader::ControlCall report_stuck_stop(const std::string& dll, const loader::HookCall& hung,
+                                      spdlog::logger& log, std::ostream& out) {
+  loader::ControlCall stop;
+  stop.code = DHCP_CONTROL_STOP;
+  stop.called = true;
+  stop.fault = hung.fault;
+  stop.duration = hung.duration;
+  report_control(stop, dll, log, out);
+  out << "not unloaded: " << dll << " (Control(STOP) did not return)\n";
+  out.flush();
+  return stop;
+}
+
 namespace {
 
 loader::HostedChain::Log host_log(spdlog::logger& log) {
@@ -84,7 +139,7 @@ struct Loaded {
   std::vector<loader::LoadAttempt> attempts;
   std::optional<loader::ControlCall> start;
   std::optional<std::array<bool, loader::kHookSlotCount>> members;  // set when a DLL loaded
-  std::optional<std::string> hung;  // through a host: an entry or START that never returned
+  std::optional<loader::Fault> hung;  // through a host: an entry or START that never returned
 };
 
 Result<Loaded> load_hosted(CalloutSetup& setup, const std::vector<std::string>& names,
@@ -240,9 +295,14 @@ SessionStart start_session(const Options& options, CalloutSetup& setup, loader::
       return start;
     }
     if (hosted->hung) {  // as in-process, where the watchdog ends the run
-      out.flush();
-      out << "loaded: none\n";
-      log.error("{}: {}: the run ends here", setup.plan.command.label, *hosted->hung);
+      loader::HookCall hung;
+      hung.called = true;
+      hung.fault = hosted->hung;
+      hung.duration = setup.plan.command.hook_timeout + setup.plan.command.hook_timeout_grace;
+      auto stuck = report_stuck_start(hosted->attempts, names, hung, log, out);
+      start.attempts = stuck.attempts;
+      start.start = stuck.start;
+      start.stuck = std::move(stuck);
       start.stop = kExitHookFault;
       return start;
     }

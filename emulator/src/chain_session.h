@@ -2,6 +2,7 @@
 // unloads it, reporting each step on `out`.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,12 +35,40 @@ struct ChainSession {
   bool loaded() const { return callout.has_value() || hosted != nullptr; }
 };
 
+// A DLL entry or Control(START) that never returned (the watchdog gave it
+// up, or the callout host was killed over it). The run ends there: the real
+// server would hang there too, so no other DLL is tried.
+struct StuckStart {
+  std::vector<loader::LoadAttempt> attempts;  // a stuck entry's own last (entry crashed)
+  std::optional<loader::ControlCall> start;   // when the call was START
+  std::string what;                           // "the entry of DLL", "Control(START) in DLL"
+};
+
 struct SessionStart {
   std::optional<ExitCode> stop;  // set when the run ends here
   ChainSession session;
   std::vector<loader::LoadAttempt> attempts;  // every DLL tried, in order
   std::optional<loader::ControlCall> start;   // Control(START), when a DLL was loaded
+  // Through a host, an entry or START that never returned (stop is set;
+  // attempts and start are the stuck call's).
+  std::optional<StuckStart> stuck;
 };
+
+// A call the in-process watchdog gave up on, as its record.
+loader::HookCall given_up_call(std::chrono::milliseconds limit);
+
+// The call `hung` that followed the attempts `over` (`names` in load order):
+// START when the last attempt loaded, else the next name's entry. Prints
+// what the report says of it ("loaded: none", or START's line and
+// "Control(STOP): not sent") and logs the error.
+StuckStart report_stuck_start(std::vector<loader::LoadAttempt> over,
+                              const std::vector<std::string>& names, const loader::HookCall& hung,
+                              spdlog::logger& log, std::ostream& out);
+
+// A Control(STOP) of `dll` that never returned, reported as report_control
+// does, with "not unloaded: DLL"; its record.
+loader::ControlCall report_stuck_stop(const std::string& dll, const loader::HookCall& hung,
+                                      spdlog::logger& log, std::ostream& out);
 
 // Prints CalloutDlls, the load order, the callout host (when there is one), the loaded DLL,
 // ChainDlls, its hook table and Control(START). Stops with kExitNoCallout when DLLs are listed but

@@ -50,6 +50,10 @@ class ReplayReport final : public server::ServerObserver {
   reports::RunSummary summary(const pcap_replay::CaptureCounters& capture,
                               const server::LookaheadCounters& feed) const;
 
+  // A DLL entry that never returned (logged where it is reported): a fault
+  // of the run, as a START that never returned is.
+  void count_stuck_entry() { ++faults_; }
+
   std::uint64_t faults() const { return faults_; }
   // What checked mode caught in hook calls (HookCall::findings).
   std::uint64_t checked_findings() const { return checked_findings_; }

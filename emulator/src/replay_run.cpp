@@ -120,17 +120,6 @@ std::string stop_text(const std::optional<StopCause>& cause, const std::string& 
   return where + " because " + stop_reason(*cause) + " (" + dll + ")";
 }
 
-// A call the watchdog gave up on, as its record.
-loader::HookCall hung_call(std::chrono::milliseconds limit) {
-  loader::HookCall hung;
-  hung.called = true;
-  hung.fault = loader::Fault("did not return within " + std::to_string(limit.count()) +
-                             " ms, nor after the watchdog's interrupt");
-  hung.fault->timed_out = true;
-  hung.duration = limit + loader::kStuckCallGrace;  // at least
-  return hung;
-}
-
 }  // namespace
 
 ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTrap& trap,
@@ -180,54 +169,43 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     }
   };
 
-  // In-process, a DLL entry or Control(START) the watchdog gives up on ends
-  // the run as a crash there does: reported, outputs closed, exit 3. This
-  // runs on the watchdog's thread: the run's own is held in the callout.
-  std::vector<loader::LoadAttempt> attempts_seen;
-  auto end_stuck_start = [&](std::thread::id) {
-    const auto hung = hung_call(trap.timeout());
-    const bool in_start =
-        !attempts_seen.empty() && attempts_seen.back().outcome == loader::AttemptOutcome::loaded;
-    if (!in_start) {
-      const auto names =
-          loader::order_for_loading(setup.config.dlls, options.effective_load_order());
-      loader::LoadAttempt stuck;
-      stuck.name = attempts_seen.size() < names.size() ? names[attempts_seen.size()] : "";
-      stuck.outcome = loader::AttemptOutcome::entry_crashed;
-      stuck.reason = "DhcpServerCalloutEntry " + hung.fault->description;
-      log.error("{}: {}: no other DLL is tried, the run ends here", stuck.name, stuck.reason);
-      report_out << "loaded: none\n";
-      attempts_seen.push_back(std::move(stuck));
-    }
-    const std::string dll = attempts_seen.back().name;
-    ReplayReport report(log, dll, paths, options.diagnostics.slow_hook);
-    if (outputs.traces) {
-      for (const auto& attempt : attempts_seen) {
-        outputs.traces->load_attempt(attempt);
-      }
-    }
-    std::string what = "the entry of " + dll;
-    if (in_start) {
-      what = "Control(START) in " + dll;
-      loader::ControlCall call;
-      call.code = DHCP_CONTROL_START;
-      call.called = true;
-      call.fault = hung.fault;
-      call.duration = hung.duration;
-      report_control(call, dll, log, report_out);
-      report_out << "Control(STOP): not sent (Control(START) did not return)\n";
-      report.control_called(call);
-      if (outputs.traces) {
-        outputs.traces->control(call);
-      }
+  // A DLL entry or Control(START) that never returned ends the run as a
+  // crash there does: reported, outputs closed, exit 3.
+  auto conclude_stuck_start = [&](const StuckStart& stuck) {
+    ReplayReport report(log, stuck.attempts.back().name, paths, options.diagnostics.slow_hook);
+    if (stuck.start) {
+      report.control_called(*stuck.start);
+    } else {
+      report.count_stuck_entry();
     }
     report_out.flush();
     const auto verdict = close_outputs(outputs, options, log, err);
     ExitCode code = verdict.failed ? kExitUsage : kExitHookFault;
     report.print(err, captures->counters(), server::LookaheadCounters{}, 0);
-    err << "replay stopped: " << what << " did not return, so no request was replayed\n";
+    err << "replay stopped: " << stuck.what << " did not return, so no request was replayed\n";
     write_summary(report, server::LookaheadCounters{}, code);
-    exit_now(code);
+    return code;
+  };
+  auto trace_start = [&](const std::vector<loader::LoadAttempt>& attempts,
+                         const std::optional<loader::ControlCall>& start_call) {
+    if (outputs.traces) {
+      for (const auto& attempt : attempts) {
+        outputs.traces->load_attempt(attempt);
+      }
+      if (start_call) {
+        outputs.traces->control(*start_call);
+      }
+    }
+  };
+  // In-process this runs on the watchdog's thread: the run's own is held in
+  // the callout. (Through a host, start_session returns the stuck call.)
+  std::vector<loader::LoadAttempt> attempts_seen;
+  auto end_stuck_start = [&](std::thread::id) {
+    const auto names = loader::order_for_loading(setup.config.dlls, options.effective_load_order());
+    const auto stuck =
+        report_stuck_start(attempts_seen, names, given_up_call(trap.timeout()), log, report_out);
+    trace_start(stuck.attempts, stuck.start);
+    exit_now(conclude_stuck_start(stuck));
   };
   const bool watch_start = !setup.plan.hosted() && trap.timeout().count() > 0;
   if (watch_start) {
@@ -240,13 +218,9 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
     // end_stuck_start refers to what start_session reported.
     trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
   }
-  if (outputs.traces) {
-    for (const auto& attempt : start.attempts) {
-      outputs.traces->load_attempt(attempt);
-    }
-    if (start.start) {
-      outputs.traces->control(*start.start);
-    }
+  trace_start(start.attempts, start.start);
+  if (start.stuck) {
+    return conclude_stuck_start(*start.stuck);
   }
   if (start.stop) {
     return *start.stop;
@@ -357,14 +331,8 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // before it reported.
   auto watch_stop = [&] {
     trap.set_timeout(trap.timeout(), [&](std::thread::id) {
-      const auto hung = hung_call(trap.timeout());
-      loader::ControlCall stop;
-      stop.code = DHCP_CONTROL_STOP;
-      stop.called = true;
-      stop.fault = hung.fault;
-      stop.duration = hung.duration;
-      report_control(stop, start.session.dll, log, report_out);
-      report_out << "not unloaded: " << start.session.dll << " (Control(STOP) did not return)\n";
+      const auto stop =
+          report_stuck_stop(start.session.dll, given_up_call(trap.timeout()), log, report_out);
       start.session.faulted = true;
       record_stop(stop);
       exit_now(conclude(false));
@@ -405,7 +373,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
       serialized->refuse_waiting_calls();  // the held call has the turn for good
     }
     const auto held =
-        call ? dhcp.give_up_call(thread, call->hook, call->code, hung_call(trap.timeout()))
+        call ? dhcp.give_up_call(thread, call->hook, call->code, given_up_call(trap.timeout()))
              : server::DhcpServer::HeldThread::none;
     switch (held) {
       case server::DhcpServer::HeldThread::worker:

@@ -39,13 +39,23 @@ std::string describe_control(const std::optional<ControlCall>& call) {
   return "returned " + std::to_string(call->returned);
 }
 
+// The host neither returned from a call nor reported its own watchdog's
+// fault in time (the call blocks the watchdog's signal, or the host hangs).
+Fault timed_out_fault(const HostCommand& command, const HostFailure& failure) {
+  Fault fault("did not return within " + std::to_string(command.hook_timeout.count()) + " ms (" +
+              failure.description + "; it was killed)");
+  fault.timed_out = true;
+  return fault;
+}
+
 // Loads `names` in `host`, passing each attempt to `on_attempt` as it ends.
 // Each DLL's entry (and START after the last) is watched as a hook is:
 // `timeout` for each step, none without.
-Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
+Result<HostedLoad> load_in(HostConnection& host, const HostCommand& command,
                            const std::vector<std::string>& names,
                            const std::function<void(const LoadAttempt&)>& on_attempt,
                            std::optional<std::chrono::milliseconds> timeout) {
+  const std::string& label = command.label;
   auto request = host.begin(0, Request::load);
   host::write_strings(request, names);
   if (!request.ok()) {
@@ -55,10 +65,7 @@ Result<HostedLoad> load_in(HostConnection& host, const std::string& label,
   while (true) {
     Exchange reply = host.exchange(0, request, timeout);
     if (reply.failure && reply.failure->timed_out) {
-      load.hung =
-          "a DLL entry or Control(START) did not return, nor after the host's watchdog's "
-          "interrupt (" +
-          reply.failure->description + "; it was killed)";
+      load.hung = timed_out_fault(command, *reply.failure);
       return load;
     }
     if (reply.failure) {
@@ -235,14 +242,6 @@ class HostedChainImpl final : public HostedChain, public CalloutHooks {
     }
     return command_.hook_timeout + command_.hook_timeout_grace;
   }
-  // The host neither returned from the hook nor reported its own watchdog's
-  // fault in time (the hook blocks the watchdog's signal, or the host hangs).
-  Fault timed_out_fault(const HostFailure& failure) const {
-    Fault fault("did not return within " + std::to_string(command_.hook_timeout.count()) + " ms (" +
-                failure.description + "; it was killed)");
-    fault.timed_out = true;
-    return fault;
-  }
 };
 
 Result<CalloutConfig> HostedChainImpl::read_registry() {
@@ -277,9 +276,10 @@ Result<HostedLoad> HostedChainImpl::load(
   if (!host_) {
     return make_error(unavailable_.value_or("the " + command_.label + " is not running"));
   }
-  auto load = load_in(*host_, command_.label, names, on_attempt, hook_wait());
+  auto load = load_in(*host_, command_, names, on_attempt, hook_wait());
   if (!load || load->hung) {
-    unavailable_ = load ? *load->hung : load.error().message;
+    unavailable_ =
+        load ? "a DLL entry or Control(START) " + load->hung->description : load.error().message;
     host_->finish(std::chrono::milliseconds(0));
     host_.reset();
     return load;
@@ -313,7 +313,7 @@ ControlCall HostedChainImpl::stop_and_unload() {
     stop = ControlCall{};
     stop.code = DHCP_CONTROL_STOP;
     stop.called = true;
-    stop.fault = failure->timed_out ? timed_out_fault(*failure)
+    stop.fault = failure->timed_out ? timed_out_fault(command_, *failure)
                                     : Fault{failure->description, failure->code, 0};
     if (failure->timed_out) {
       host_->finish(std::chrono::milliseconds(0));  // killed
@@ -377,7 +377,7 @@ HookCall HostedChainImpl::exchange_call(HookArgs& call, Turn& turn) {
   Exchange reply = host.exchange(turn.lane, request, hook_wait());
   if (reply.failure) {
     if (reply.failure->timed_out) {
-      return failed(call.hook, timed_out_fault(*reply.failure), "was killed", turn);
+      return failed(call.hook, timed_out_fault(command_, *reply.failure), "was killed", turn);
     }
     return failed(call.hook, Fault{reply.failure->description, reply.failure->code, 0}, "", turn);
   }
@@ -466,9 +466,9 @@ void HostedChainImpl::restart() {
     note(*unavailable_ + which + "; every later hook call fails");
     return;
   }
-  auto load = load_in(**connection, command_.label, names_, {}, hook_wait());
+  auto load = load_in(**connection, command_, names_, {}, hook_wait());
   if (load && load->hung) {
-    load = make_error(*load->hung);
+    load = make_error("a DLL entry or Control(START) " + load->hung->description);
   } else if (load && !load->loaded) {
     load = make_error("no DLL took the chain in the new host");
   }

@@ -47,6 +47,12 @@ class FaultReportTest : public ReplayTest {
     return requests;
   }
 
+  void expect_a_stuck_start_to_end_the_run(const std::vector<std::string>& where,
+                                           const std::string& fault);
+  void expect_a_stuck_entry_to_end_the_run(const std::vector<std::string>& where,
+                                           const std::string& fault);
+  void expect_stuck_calls_on_the_load_report(const std::vector<std::string>& where);
+
   static bool has_stop(const std::vector<nlohmann::json>& records) {
     for (const auto& record : records) {
       if (record.value("hook", "") == "Control" && record.contains("code") &&
@@ -259,22 +265,24 @@ TEST_F(FaultReportTest, CheckedWithWorkersAHookThatCannotBeInterruptedEndsTheRun
 }
 
 // START and STOP run outside the replay's requests: a START the watchdog
-// cannot interrupt ends the run rather than holding it for ever.
-// A START given up on ends the run as a crash in START does: its record in
-// the trace, the summary, the closed outputs, exit 3.
-TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+// cannot interrupt ends the run rather than holding it for ever, as a crash
+// in START does: its record in the trace, the summary, the closed outputs,
+// exit 3. `where` chooses the chain's place (in-process, a host); `fault` is
+// how the call's fault begins there.
+void FaultReportTest::expect_a_stuck_start_to_end_the_run(const std::vector<std::string>& where,
+                                                          const std::string& fault) {
   const auto summary = dir_ / "summary.json";
   const auto junit = dir_ / "junit.xml";
-  const auto result = replay(
-      callout_path("block"),
-      {"--hook-timeout", "200", "--summary-json", summary.string(), "--junit", junit.string()},
-      {{"CALLOUT_BLOCK_HOOK", "Control"},
-       {"CALLOUT_BLOCK_CALL", "1"},  // Control's first call is START
-       {"CALLOUT_BLOCK_MASK", "1"}});
+  std::vector<std::string> args = {"--hook-timeout", "200",     "--summary-json",
+                                   summary.string(), "--junit", junit.string()};
+  args.insert(args.end(), where.begin(), where.end());
+  const auto result = replay(callout_path("block"), args,
+                             {{"CALLOUT_BLOCK_HOOK", "Control"},
+                              {"CALLOUT_BLOCK_CALL", "1"},  // Control's first call is START
+                              {"CALLOUT_BLOCK_MASK", "1"}});
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_THAT(result.out, HasSubstr("loaded: " + callout_path("block").string()));
-  EXPECT_THAT(result.out, HasSubstr("Control(START): did not return within 200 ms, nor after the "
-                                    "watchdog's interrupt"));
+  EXPECT_THAT(result.out, HasSubstr("Control(START): " + fault));
   EXPECT_THAT(result.out, HasSubstr("Control(STOP): not sent (Control(START) did not return)"));
   EXPECT_EQ(report_value(result.err, "requests"), "0");
   EXPECT_EQ(report_value(result.err, "hook faults"), "1");
@@ -283,27 +291,90 @@ TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedIsReportedAndTheRu
   ASSERT_EQ(records.size(), 3u);  // header, load, START
   EXPECT_EQ(records[1]["outcome"], "loaded");
   EXPECT_EQ(records[2]["code"]["name"], "START");
-  EXPECT_THAT(records[2]["fault"].get<std::string>(), HasSubstr("did not return"));
+  EXPECT_THAT(records[2]["fault"].get<std::string>(), HasSubstr(fault));
   EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"faults\": 1"));
   EXPECT_THAT(read_text_file(junit), HasSubstr("</testsuites>"));
   EXPECT_FALSE(std::filesystem::exists(junit.string() + ".cases.tmp"));
 }
 
-// An entry given up on: its load record says so, no other DLL is tried.
-TEST_F(FaultReportTest, InProcessAnEntryThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+// An entry given up on: its load record says so, no other DLL is tried
+// (noop.so, listed after it, is not loaded).
+void FaultReportTest::expect_a_stuck_entry_to_end_the_run(const std::vector<std::string>& where,
+                                                          const std::string& fault) {
   const auto summary = dir_ / "summary.json";
-  const auto result =
-      replay(callout_path("block"), {"--hook-timeout", "200", "--summary-json", summary.string()},
-             {{"CALLOUT_BLOCK_HOOK", "Entry"}, {"CALLOUT_BLOCK_MASK", "1"}});
+  std::vector<std::string> args = {"--dlls",         callout_path("noop").string(),
+                                   "--hook-timeout", "200",
+                                   "--summary-json", summary.string()};
+  args.insert(args.end(), where.begin(), where.end());
+  const auto result = replay(callout_path("block"), args,
+                             {{"CALLOUT_BLOCK_HOOK", "Entry"}, {"CALLOUT_BLOCK_MASK", "1"}});
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_THAT(result.out, HasSubstr("loaded: none"));
-  EXPECT_THAT(result.err, HasSubstr("DhcpServerCalloutEntry did not return within 200 ms"));
+  EXPECT_THAT(result.err, HasSubstr("DhcpServerCalloutEntry " + fault));
   EXPECT_THAT(result.err, HasSubstr("replay stopped: the entry of "));
+  EXPECT_EQ(report_value(result.err, "hook faults"), "1");
   const auto records = trace();
-  ASSERT_EQ(records.size(), 2u);  // header, load
+  ASSERT_EQ(records.size(), 2u);  // header, block's load
+  EXPECT_EQ(records[1]["dll"], callout_path("block").string());
   EXPECT_EQ(records[1]["outcome"], "entry crashed");
-  EXPECT_THAT(records[1]["reason"].get<std::string>(), HasSubstr("did not return"));
+  EXPECT_THAT(records[1]["reason"].get<std::string>(), HasSubstr(fault));
   EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
+  EXPECT_THAT(read_text_file(summary), HasSubstr("\"faults\": 1"));
+}
+
+const std::string kGivenUp = "did not return within 200 ms, nor after the watchdog's interrupt";
+const std::string kHostKilled = "did not return within 200 ms (the callout host did not answer";
+
+TEST_F(FaultReportTest, InProcessAStartThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  expect_a_stuck_start_to_end_the_run({}, kGivenUp);
+}
+
+TEST_F(FaultReportTest, InProcessAnEntryThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  expect_a_stuck_entry_to_end_the_run({}, kGivenUp);
+}
+
+TEST_F(FaultReportTest, ThroughANativeHostAStartThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  expect_a_stuck_start_to_end_the_run({"--host", "process"}, kHostKilled);
+}
+
+TEST_F(FaultReportTest, ThroughANativeHostAnEntryThatCannotBeInterruptedIsReportedAndTheRunEnds) {
+  expect_a_stuck_entry_to_end_the_run({"--host", "process"}, kHostKilled);
+}
+
+// Without a capture the run reports the stuck call on its load report.
+void FaultReportTest::expect_stuck_calls_on_the_load_report(const std::vector<std::string>& where) {
+  struct Case {
+    const char* hook;
+    const char* call;
+    std::vector<std::string> lines;
+  };
+  const std::vector<Case> cases = {
+      {"Entry", "1", {"loaded: none"}},
+      {"Control", "1", {"Control(START): did not return", "Control(STOP): not sent"}},
+      {"Control", "2", {"Control(START): returned 0", "Control(STOP): did not return"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.hook) + ", call " + c.call);
+    std::vector<std::string> args = {"--dlls", callout_path("block").string(), "--hook-timeout",
+                                     "200"};
+    args.insert(args.end(), where.begin(), where.end());
+    const auto result = run(args, {{"CALLOUT_BLOCK_HOOK", c.hook},
+                                   {"CALLOUT_BLOCK_CALL", c.call},
+                                   {"CALLOUT_BLOCK_MASK", "1"}});
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    for (const auto& line : c.lines) {
+      EXPECT_THAT(result.out, HasSubstr(line));
+    }
+  }
+}
+
+TEST_F(FaultReportTest, InProcessWithoutACaptureAStuckCallIsReportedOnTheLoadReport) {
+  expect_stuck_calls_on_the_load_report({});
+}
+
+TEST_F(FaultReportTest, ThroughANativeHostWithoutACaptureAStuckCallIsReportedOnTheLoadReport) {
+  expect_stuck_calls_on_the_load_report({"--host", "process"});
 }
 
 // A STOP given up on after the replay is reported as that call, with every
@@ -330,17 +401,6 @@ TEST_F(FaultReportTest, InProcessAStopThatCannotBeInterruptedIsReportedAndTheRun
   ASSERT_FALSE(requests.empty());
   EXPECT_EQ(*std::max_element(requests.begin(), requests.end()), 11u);
   EXPECT_THAT(read_text_file(summary), HasSubstr("\"exit_code\": 3"));
-}
-
-TEST_F(FaultReportTest, ThroughANativeHostAStartThatCannotBeInterruptedEndsTheRun) {
-  const auto result = replay(callout_path("block"), {"--host", "process", "--hook-timeout", "200"},
-                             {{"CALLOUT_BLOCK_HOOK", "Control"},
-                              {"CALLOUT_BLOCK_CALL", "1"},
-                              {"CALLOUT_BLOCK_MASK", "1"}});
-  EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_THAT(result.err, HasSubstr("a DLL entry or Control(START) did not return, nor after the "
-                                    "host's watchdog's interrupt"));
-  EXPECT_THAT(result.out, HasSubstr("loaded: none"));
 }
 
 TEST_F(FaultReportTest, ThroughANativeHostABlockedHookTimesOutAndTheRunGoesOn) {

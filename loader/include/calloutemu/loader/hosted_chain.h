@@ -65,9 +65,11 @@ struct HostedLoad {
   // describe_hooks() in hook_table.h lists them, reserved members included).
   std::array<bool, kHookSlotCount> members{};
   // A DLL entry or Control(START) did not return, nor after the host's
-  // watchdog's interrupt (HostCommand::hook_timeout): what happened. The
-  // host was killed; nothing is loaded.
-  std::optional<std::string> hung;
+  // watchdog's interrupt (HostCommand::hook_timeout): that call's fault, as
+  // a hook's that timed out ("did not return within MS ms (...; it was
+  // killed)"). The host was killed; nothing is loaded. The call is START
+  // when the last attempt loaded, else the entry of the next name.
+  std::optional<Fault> hung;
 };
 
 class HostedChain {
