@@ -63,6 +63,20 @@ loader::HookCall given_up_call(std::chrono::milliseconds limit) {
   return hung;
 }
 
+namespace {
+
+// The Control call with `code` that `hung` was.
+loader::ControlCall given_up_control(DWORD code, const loader::HookCall& hung) {
+  loader::ControlCall call;
+  call.code = code;
+  call.called = true;
+  call.fault = hung.fault;
+  call.duration = hung.duration;
+  return call;
+}
+
+}  // namespace
+
 StuckStart report_stuck_start(std::vector<loader::LoadAttempt> over,
                               const std::vector<std::string>& names, const loader::HookCall& hung,
                               spdlog::logger& log, std::ostream& out) {
@@ -73,11 +87,7 @@ StuckStart report_stuck_start(std::vector<loader::LoadAttempt> over,
   if (in_start) {
     const std::string& dll = stuck.attempts.back().name;
     stuck.what = "Control(START) in " + dll;
-    loader::ControlCall call;
-    call.code = DHCP_CONTROL_START;
-    call.called = true;
-    call.fault = hung.fault;
-    call.duration = hung.duration;
+    auto call = given_up_control(DHCP_CONTROL_START, hung);
     report_control(call, dll, log, out);
     out << "Control(STOP): not sent (Control(START) did not return)\n";
     stuck.start = std::move(call);
@@ -97,11 +107,7 @@ StuckStart report_stuck_start(std::vector<loader::LoadAttempt> over,
 
 loader::ControlCall report_stuck_stop(const std::string& dll, const loader::HookCall& hung,
                                       spdlog::logger& log, std::ostream& out) {
-  loader::ControlCall stop;
-  stop.code = DHCP_CONTROL_STOP;
-  stop.called = true;
-  stop.fault = hung.fault;
-  stop.duration = hung.duration;
+  auto stop = given_up_control(DHCP_CONTROL_STOP, hung);
   report_control(stop, dll, log, out);
   out << "not unloaded: " << dll << " (Control(STOP) did not return)\n";
   out.flush();
