@@ -18,10 +18,18 @@ loader::StuckCallHandler end_run_when_stuck(spdlog::logger& log, std::chrono::mi
         "a call into the callout (a DLL entry, Control(START) or Control(STOP)) did not return "
         "within {} ms, nor after the watchdog's interrupt: the run ends here",
         limit.count());
-    log.flush();
-    std::fflush(nullptr);
-    std::_Exit(kExitHookFault);
+    exit_flushed(kExitHookFault, log);
   };
+}
+
+void exit_flushed(ExitCode code, spdlog::logger& log,
+                  std::initializer_list<std::ostream*> streams) {
+  for (std::ostream* stream : streams) {
+    stream->flush();
+  }
+  log.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 using loader::Hook;

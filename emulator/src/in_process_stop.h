@@ -7,14 +7,17 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "calloutemu/emulator/exit_codes.h"
 #include "calloutemu/loader/callout_hooks.h"
 #include "calloutemu/loader/fault_trap.h"
 #include "calloutemu/server/outcome.h"
@@ -30,6 +33,12 @@ namespace calloutemu::emulator {
 // blocks the watchdog's signal): nothing would end the run, so it ends here,
 // with exit 3 and a message that says so.
 loader::StuckCallHandler end_run_when_stuck(spdlog::logger& log, std::chrono::milliseconds limit);
+
+// Ends the process with `code` once `streams`, the log and every C stream
+// are flushed: for a run that ends while a thread is held in the callout for
+// good (it could not be joined).
+[[noreturn]] void exit_flushed(ExitCode code, spdlog::logger& log,
+                               std::initializer_list<std::ostream*> streams = {});
 
 // The hook calls that stopped the run.
 struct StopCause {

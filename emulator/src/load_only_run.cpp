@@ -1,7 +1,5 @@
 #include "calloutemu/emulator/load_only_run.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -18,12 +16,6 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
   // reported as in a replay; the run ends there, on the watchdog's thread
   // (the run's own is held in the callout).
   const bool watch = !setup.plan.hosted() && trap.timeout().count() > 0;
-  const auto end_now = [&] {
-    out.flush();
-    log.flush();
-    std::fflush(nullptr);
-    std::_Exit(kExitHookFault);
-  };
   const auto watch_no_more = [&] {
     if (watch) {  // the handlers above refer to this function's objects
       trap.set_timeout(trap.timeout(), end_run_when_stuck(log, trap.timeout()));
@@ -35,7 +27,7 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
       const auto names =
           loader::order_for_loading(setup.config.dlls, options.effective_load_order());
       report_stuck_start(attempts_seen, names, given_up_call(trap.timeout()), log, out);
-      end_now();
+      exit_flushed(kExitHookFault, log, {&out});
     });
   }
   auto start =
@@ -56,7 +48,7 @@ ExitCode run_load_only(const Options& options, CalloutSetup& setup, loader::Faul
     if (watch) {
       trap.set_timeout(trap.timeout(), [&](std::thread::id) {
         report_stuck_stop(start.session.dll, given_up_call(trap.timeout()), log, out);
-        end_now();
+        exit_flushed(kExitHookFault, log, {&out});
       });
     }
   }

@@ -1,7 +1,6 @@
 #include "calloutemu/emulator/replay_run.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -147,13 +146,7 @@ ExitCode run_replay(const Options& options, CalloutSetup& setup, loader::FaultTr
   // Ends the process from whichever thread ends the run when a thread is
   // held in the callout for good (it could not be joined); everything is
   // written and closed by then.
-  auto exit_now = [&](ExitCode code) {
-    out.flush();
-    err.flush();
-    log.flush();
-    std::fflush(nullptr);
-    std::_Exit(code);
-  };
+  auto exit_now = [&](ExitCode code) { exit_flushed(code, log, {&out, &err}); };
   // --summary-json, with the run's exit code; a file that cannot be written
   // makes it kExitUsage.
   auto write_summary = [&](const ReplayReport& report, const server::LookaheadCounters& feed,

@@ -48,6 +48,19 @@ Fault timed_out_fault(const HostCommand& command, const HostFailure& failure) {
   return fault;
 }
 
+// "Control(START) did not return within ..." or "the entry of DLL did not
+// return within ...", for a load that hung.
+std::string describe_hung(const HostedLoad& load, const std::vector<std::string>& names) {
+  const bool in_start =
+      !load.attempts.empty() && load.attempts.back().outcome == AttemptOutcome::loaded;
+  std::string call = "Control(START)";
+  if (!in_start) {
+    call = "the entry of " +
+           (load.attempts.size() < names.size() ? names[load.attempts.size()] : "a DLL");
+  }
+  return call + " " + load.hung->description;
+}
+
 // Loads `names` in `host`, passing each attempt to `on_attempt` as it ends.
 // Each DLL's entry (and START after the last) is watched as a hook is:
 // `timeout` for each step, none without.
@@ -278,8 +291,7 @@ Result<HostedLoad> HostedChainImpl::load(
   }
   auto load = load_in(*host_, command_, names, on_attempt, hook_wait());
   if (!load || load->hung) {
-    unavailable_ =
-        load ? "a DLL entry or Control(START) " + load->hung->description : load.error().message;
+    unavailable_ = load ? describe_hung(*load, names) : load.error().message;
     host_->finish(std::chrono::milliseconds(0));
     host_.reset();
     return load;
@@ -468,7 +480,7 @@ void HostedChainImpl::restart() {
   }
   auto load = load_in(**connection, command_, names_, {}, hook_wait());
   if (load && load->hung) {
-    load = make_error("a DLL entry or Control(START) " + load->hung->description);
+    load = make_error(describe_hung(*load, names_));
   } else if (load && !load->loaded) {
     load = make_error("no DLL took the chain in the new host");
   }
