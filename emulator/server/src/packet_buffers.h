@@ -64,6 +64,17 @@ class HandedBuffer {
   HandedBuffer(BYTE* own, DWORD size) : own_(own), packet_(own), size_(size), high_water_(size) {
     arm();
   }
+  // A slot's receive buffer, whose bytes past `size` hold the canary already
+  // (PacketSlot::prepare_tail).
+  static HandedBuffer over_prepared_tail(BYTE* own, DWORD size) {
+    HandedBuffer buffer;
+    buffer.own_ = own;
+    buffer.packet_ = own;
+    buffer.size_ = size;
+    buffer.high_water_ = size;
+    buffer.place_canary();
+    return buffer;
+  }
 
   BYTE** packet_pointer() { return &packet_; }
   DWORD* size_pointer() { return &size_; }
@@ -89,6 +100,8 @@ class HandedBuffer {
   }
 
  private:
+  // Where the canary goes (nowhere in a replacement or a full buffer).
+  void place_canary();
   void arm();
   bool canary_intact() const;
 

@@ -152,13 +152,14 @@ Packet ServerCore::receive(const Request& request, const CapturedReply* reply) {
   if (length != 0) {
     std::memcpy(slot.receive.data(), request.payload.data(), length);
   }
-  Packet packet{.request = &request,
-                .slot = &slot,
-                .buffer = HandedBuffer(slot.receive.data(), static_cast<DWORD>(length)),
-                .context = nullptr,
-                .process_it = TRUE,
-                .arrival_scope = std::nullopt,
-                .interface_address = 0};
+  Packet packet{
+      .request = &request,
+      .slot = &slot,
+      .buffer = HandedBuffer::over_prepared_tail(slot.receive.data(), static_cast<DWORD>(length)),
+      .context = nullptr,
+      .process_it = TRUE,
+      .arrival_scope = std::nullopt,
+      .interface_address = 0};
   std::uint32_t giaddr = 0;
   std::uint32_t ciaddr = 0;
   if (length >= dhcp::kFixedHeaderSize) {

@@ -197,6 +197,32 @@ TEST(PacketBuffers, AWriteAtTheLastByteOfTheReceiveBufferIsAFinding) {
   EXPECT_EQ(handled.outcome.findings.size(), 1u);
 }
 
+// Past the 256 bytes checked after each hook, the rest of the buffer is
+// checked once the request is done, from its first byte to its last; the
+// slot is whole again for the requests that use it later.
+TEST(PacketBuffers, EachFarWriteIsFoundOnceAndTheSlotIsCleanAfterIt) {
+  const auto request = msg::discover(1, 0x1001);
+  for (const std::size_t offset :
+       {request.size() + 256, request.size() + 256 + 63, request.size() + 256 + 64,
+        request.size() + 1000, std::size_t{dhcp::kServerBufferSize - 64},
+        std::size_t{dhcp::kServerBufferSize - 1}}) {
+    SCOPED_TRACE(offset);
+    Harness h;
+    h.hooks.on_new_pkt = [offset](std::uint64_t number, BYTE** packet, DWORD*, void**, BOOL*) {
+      if (number == 1) {
+        (*packet)[offset] = 0x55;
+      }
+    };
+    const auto first = h.send(request);
+    ASSERT_EQ(first.outcome.findings.size(), 1u);
+    EXPECT_THAT(first.outcome.findings[0], HasSubstr("more than 256 bytes past it"));
+    // Twice round the slots the server rotates among (four).
+    for (std::uint8_t client = 2; client <= 9; ++client) {
+      EXPECT_THAT(h.send(msg::discover(client, 0x1001)).outcome.findings, IsEmpty()) << client;
+    }
+  }
+}
+
 TEST(PacketBuffers, WritingInsidePacketSizeIsNoFinding) {
   Harness h;
   h.hooks.on_new_pkt = [](std::uint64_t, BYTE** packet, DWORD*, void**, BOOL*) {
