@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "process_barrier.h"
 #include "signal_context.h"
 #include "stuck_call_check.h"
 
@@ -60,6 +61,7 @@ struct ThreadTrapState {
   bool timed_out = false;
   WatchSlot* slot = nullptr;  // claimed at the first run() under a watchdog
   std::uint64_t calls = 0;    // this thread's copy of slot->calls
+  bool light_end = false;     // has_process_barrier(), read when the slot was claimed
 
   ThreadTrapState() = default;
   ThreadTrapState(const ThreadTrapState&) = delete;
@@ -157,7 +159,7 @@ void count_call() {
 // Marks a call ended; one the watchdog gave up on never returns.
 void end_call() {
   if (t_state.slot != nullptr) {
-    end_watched_call(*t_state.slot, t_state.calls, &park_thread);
+    end_watched_call(*t_state.slot, t_state.calls, t_state.light_end, &park_thread);
   }
 }
 
@@ -462,6 +464,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   remember_signal_mask();
   if (t_state.slot == nullptr && g_watching.load(std::memory_order_acquire)) {
     t_state.slot = claim_watch_slot();
+    t_state.light_end = has_process_barrier();
   }
   sigjmp_buf jump;
   if (sigsetjmp(jump, 0) != 0) {

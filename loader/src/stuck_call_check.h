@@ -14,8 +14,12 @@
 #include <utility>
 
 #include "calloutemu/loader/fault_trap.h"
+#include "process_barrier.h"
 
 namespace calloutemu::loader {
+
+// give_up()'s verdict in `abandoned`: the call's `calls` with this bit.
+inline constexpr std::uint64_t kGivenUp = std::uint64_t{1} << 63;
 
 // What both platforms' watch slots hold for this: `calls` (odd while a call
 // runs, written by the owner), `abandoned` (the `calls` of the call given up
@@ -26,7 +30,7 @@ class StuckCallCheck {
   using Clock = std::chrono::steady_clock;
 
   StuckCallCheck(StuckCallHandler on_stuck, std::chrono::milliseconds grace)
-      : on_stuck_(std::move(on_stuck)), grace_(grace) {}
+      : on_stuck_(std::move(on_stuck)), grace_(grace), light_ends_(has_process_barrier()) {}
 
   void interrupted(std::size_t index, std::uint64_t call, Clock::time_point now) {
     interrupted_call_[index] = call;
@@ -45,13 +49,19 @@ class StuckCallCheck {
   template <class WatchSlot>
   bool give_up(std::size_t index, WatchSlot& slot, std::uint64_t call) {
     given_up_[index] = call;
-    // Sequentially consistent, with end_watched_call()'s: either the call's
-    // thread sees it given up, or this sees the call ended.
+    // With end_watched_call(): either the call's thread sees the call marked,
+    // or this sees the call ended. Each side fences between its store and its
+    // load; with light ends, the process barrier is both sides' fence. A
+    // thread that saw the mark waits for the verdict that follows it.
     slot.abandoned.store(call);
+    if (light_ends_) {
+      process_barrier();
+    }
     if (slot.calls.load() != call) {
       slot.abandoned.store(0);
       return false;
     }
+    slot.abandoned.store(call | kGivenUp);
     return true;
   }
 
@@ -64,15 +74,30 @@ class StuckCallCheck {
   std::array<std::uint64_t, Slots> interrupted_call_{};
   std::array<Clock::time_point, Slots> interrupted_at_{};
   std::array<std::uint64_t, Slots> given_up_{};
+  bool light_ends_;
 };
 
 // The end of a call on its own thread: `calls` is made even again; a call
 // the watchdog gave up on does not return to its caller, whose thread then
-// waits in `park` for good.
+// waits in `park` for good. A light end (when has_process_barrier()) leaves
+// the fence between the store and the load to give_up()'s process barrier:
+// a locked instruction at the end of every hook call costs more than the
+// rest of the trap.
 template <class WatchSlot>
-void end_watched_call(WatchSlot& slot, std::uint64_t& calls, void (*park)()) {
-  slot.calls.store(++calls);
-  if (slot.abandoned.load() == calls - 1) {
+void end_watched_call(WatchSlot& slot, std::uint64_t& calls, bool light, void (*park)()) {
+  if (light) {
+    slot.calls.store(++calls, std::memory_order_release);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  } else {
+    slot.calls.store(++calls);
+  }
+  const std::uint64_t call = calls - 1;
+  std::uint64_t mark = slot.abandoned.load();
+  while (mark == call) {
+    // The watchdog is deciding about this call: its verdict follows at once.
+    mark = slot.abandoned.load();
+  }
+  if (mark == (call | kGivenUp)) {
     park();
   }
 }

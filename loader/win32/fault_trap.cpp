@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "calloutemu/loader/text_encoding.h"
+#include "process_barrier.h"
 #include "stuck_call_check.h"
 
 namespace calloutemu::loader {
@@ -57,6 +58,7 @@ std::atomic<bool> g_watching{false};
 struct ThreadWatch {
   WatchSlot* slot = nullptr;
   std::uint64_t calls = 0;
+  bool light_end = false;  // has_process_barrier(), read when the slot was claimed
   ThreadWatch() = default;
   ThreadWatch(const ThreadWatch&) = delete;
   ThreadWatch& operator=(const ThreadWatch&) = delete;
@@ -353,7 +355,7 @@ void count_call() {
 // Marks a call ended; one the watchdog gave up on never returns.
 void end_call() {
   if (t_watch.slot != nullptr) {
-    end_watched_call(*t_watch.slot, t_watch.calls, &park_thread);
+    end_watched_call(*t_watch.slot, t_watch.calls, t_watch.light_end, &park_thread);
   }
 }
 
@@ -499,6 +501,7 @@ void FaultTrap::run_erased(void (*fn)(void*), void* context, std::optional<Fault
   assert(!t_state.armed && "FaultTrap::run is not re-entrant");
   if (t_watch.slot == nullptr && g_watching.load(std::memory_order_acquire)) {
     t_watch.slot = claim_watch_slot();
+    t_watch.light_end = has_process_barrier();
   }
   if (__builtin_setjmp(t_state.jump) != 0) {
     end_call();
