@@ -12,38 +12,53 @@ bool lies_inside(const void* pointer, std::size_t length, std::span<const std::u
          length <= datagram.size() - (address - base);
 }
 
+// Every pointer member but ScopeId, with the length of the value it points at.
+template <class Visit>
+void for_each_member(const DHCP_SERVER_OPTIONS& options, Visit&& visit) {
+  visit("MessageType", options.MessageType, 1);
+  visit("SubnetMask", options.SubnetMask, 4);
+  visit("RequestedAddress", options.RequestedAddress, 4);
+  visit("RequestLeaseTime", options.RequestLeaseTime, 4);
+  visit("OverlayFields", options.OverlayFields, 1);
+  visit("RouterAddress", options.RouterAddress, 4);
+  visit("Server", options.Server, 4);
+  visit("ParameterRequestList", options.ParameterRequestList, options.ParameterRequestListLength);
+  visit("MachineName", options.MachineName, options.MachineNameLength);
+  visit("ClientHardwareAddress", options.ClientHardwareAddress,
+        options.ClientHardwareAddressLength);
+  visit("ClassIdentifier", options.ClassIdentifier, options.ClassIdentifierLength);
+  visit("VendorClass", options.VendorClass, options.VendorClassLength);
+  visit("DNSName", options.DNSName, options.DNSNameLength);
+  visit("DSDomainName", options.DSDomainName, options.DSDomainNameLen);
+}
+
 }  // namespace
 
 std::vector<std::string_view> members_outside(const DHCP_SERVER_OPTIONS& options,
                                               std::span<const std::uint8_t> datagram) {
-  struct Member {
-    std::string_view name;
-    const void* pointer;
-    std::size_t length;
-  };
-  const Member members[] = {
-      {"MessageType", options.MessageType, 1},
-      {"SubnetMask", options.SubnetMask, 4},
-      {"RequestedAddress", options.RequestedAddress, 4},
-      {"RequestLeaseTime", options.RequestLeaseTime, 4},
-      {"OverlayFields", options.OverlayFields, 1},
-      {"RouterAddress", options.RouterAddress, 4},
-      {"Server", options.Server, 4},
-      {"ParameterRequestList", options.ParameterRequestList, options.ParameterRequestListLength},
-      {"MachineName", options.MachineName, options.MachineNameLength},
-      {"ClientHardwareAddress", options.ClientHardwareAddress, options.ClientHardwareAddressLength},
-      {"ClassIdentifier", options.ClassIdentifier, options.ClassIdentifierLength},
-      {"VendorClass", options.VendorClass, options.VendorClassLength},
-      {"DNSName", options.DNSName, options.DNSNameLength},
-      {"DSDomainName", options.DSDomainName, options.DSDomainNameLen},
-  };
   std::vector<std::string_view> outside;
-  for (const auto& member : members) {
-    if (member.pointer != nullptr && !lies_inside(member.pointer, member.length, datagram)) {
-      outside.push_back(member.name);
+  for_each_member(options, [&](std::string_view name, const void* pointer, std::size_t length) {
+    if (pointer != nullptr && !lies_inside(pointer, length, datagram)) {
+      outside.push_back(name);
     }
-  }
+  });
   return outside;
+}
+
+bool read_back_stays_inside(const DHCP_SERVER_OPTIONS& options,
+                            std::span<const std::uint8_t> datagram) {
+  // As read_back_server_options() tells them: a pointer at the datagram's end
+  // is not into it.
+  const auto starts_inside = [&](const void* pointer, std::size_t length) {
+    return reinterpret_cast<std::uintptr_t>(pointer) <
+               reinterpret_cast<std::uintptr_t>(datagram.data()) + datagram.size() &&
+           lies_inside(pointer, length, datagram);
+  };
+  bool inside = options.ScopeId == nullptr || starts_inside(options.ScopeId, 4);
+  for_each_member(options, [&](std::string_view, const void* pointer, std::size_t length) {
+    inside = inside && (pointer == nullptr || starts_inside(pointer, length));
+  });
+  return inside;
 }
 
 }  // namespace calloutemu::dhcp

@@ -42,6 +42,41 @@ TEST(MembersOutside, NamesEachMemberPointingOutOrRunningPastTheEnd) {
             (std::vector<std::string_view>{"SubnetMask", "Server", "MachineName"}));
 }
 
+TEST(ReadBackStaysInside, RightAfterFilling) {
+  const Bytes bytes = testing::rich_discover();
+  const DHCP_SERVER_OPTIONS options = filled(bytes);
+  EXPECT_TRUE(read_back_stays_inside(options, bytes));
+}
+
+// Each way out of the datagram, one at a time: the read back then needs the trap.
+TEST(ReadBackStaysInside, NotWhenAnyPointerLeavesTheDatagram) {
+  Bytes bytes = testing::rich_discover();
+  DWORD elsewhere = 0;
+  const std::vector<std::pair<std::string, void (*)(DHCP_SERVER_OPTIONS&, Bytes&, DWORD&)>> edits =
+      {
+          {"Server elsewhere", [](auto& o, auto&, auto& e) { o.Server = &e; }},
+          {"ScopeId elsewhere", [](auto& o, auto&, auto& e) { o.ScopeId = &e; }},
+          {"SubnetMask with 1 of its 4 bytes inside",
+           [](auto& o, auto& b, auto&) { o.SubnetMask = reinterpret_cast<DWORD*>(&b.back()); }},
+          {"MachineName running past the end",
+           [](auto& o, auto& b, auto&) { o.MachineNameLength = static_cast<DWORD>(b.size()); }},
+          {"DNSName at the end, empty",
+           [](auto& o, auto& b, auto&) {
+             o.DNSName = b.data() + b.size();
+             o.DNSNameLength = 0;
+           }},
+      };
+  for (const auto& [what, edit] : edits) {
+    DHCP_SERVER_OPTIONS options = filled(bytes);
+    edit(options, bytes, elsewhere);
+    EXPECT_FALSE(read_back_stays_inside(options, bytes)) << what;
+  }
+  DHCP_SERVER_OPTIONS options = filled(bytes);
+  options.OverlayFields = &bytes.back();  // 1 byte left, 1 needed
+  options.MessageType = nullptr;
+  EXPECT_TRUE(read_back_stays_inside(options, bytes));
+}
+
 TEST(FillServerOptions, PointsEveryMemberIntoTheRequest) {
   const Bytes bytes = testing::rich_discover();
   const DHCP_SERVER_OPTIONS options = filled(bytes);

@@ -68,7 +68,9 @@ PacketSlots::PacketSlots(std::size_t count) {
 
 PacketSlot& PacketSlots::take() {
   PacketSlot& slot = *slots_[next_];
-  next_ = (next_ + 1) % slots_.size();
+  if (++next_ == slots_.size()) {
+    next_ = 0;
+  }
   return slot;
 }
 

@@ -15,6 +15,7 @@ using dhcp::testing::PacketMaker;
 using loader::Hook;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 struct RichDiscover {
   Bytes bytes;
@@ -206,6 +207,11 @@ TEST(HandleOptions, ClientIdentifierEditedChangesWhoTheClientIs) {
 
 TEST(HandleOptions, AStructThatFaultsWhenReadBackIsAFindingAndInvalid) {
   Harness h;
+  // A pointer of the callout's: read back under the trap, which says it faults.
+  static DWORD callout_server = 0;
+  h.hooks.on_handle_options = [](std::uint64_t, BYTE*, DWORD, DHCP_SERVER_OPTIONS* options) {
+    options->Server = &callout_server;
+  };
   h.hooks.guarded_faults = true;
   const auto handled = h.send(msg::discover(1, 0x1001));
   EXPECT_THAT(handled.sequence(),
@@ -213,6 +219,17 @@ TEST(HandleOptions, AStructThatFaultsWhenReadBackIsAFindingAndInvalid) {
   ASSERT_EQ(handled.outcome.findings.size(), 1u);
   EXPECT_THAT(handled.outcome.findings[0], HasSubstr("SIGSEGV"));
   EXPECT_EQ(h.server().lease_count(), 0u);
+}
+
+// Pointers left in the server's receive buffer cannot fault: read back
+// without the trap (which would report a fault here).
+TEST(HandleOptions, PointersLeftInTheReceiveBufferAreReadBackWithoutTheTrap) {
+  Harness h;
+  h.hooks.guarded_faults = true;
+  const auto handled = h.send(msg::discover(1, 0x1001));
+  EXPECT_THAT(handled.sequence(),
+              ElementsAre("NewPkt", "HandleOptions", "PktSend(SEND_PACKET)", "PktDrop(PROCESSED)"));
+  EXPECT_THAT(handled.outcome.findings, IsEmpty());
 }
 
 TEST(HandleOptions, NothingReadBackLeaksIntoTheNextPacket) {
@@ -262,7 +279,7 @@ TEST(HandleOptions, AFindingOfOnePacketIsNotRepeatedForTheNext) {
     }
   };
   EXPECT_EQ(h.send(msg::discover(1, 0x1001)).outcome.findings.size(), 1u);
-  EXPECT_THAT(h.send(msg::discover(2, 0x2001)).outcome.findings, ::testing::IsEmpty());
+  EXPECT_THAT(h.send(msg::discover(2, 0x2001)).outcome.findings, IsEmpty());
 }
 
 }  // namespace

@@ -50,6 +50,13 @@ void fill_server_options(const MessageView& request, DHCP_SERVER_OPTIONS& option
 std::vector<std::string_view> members_outside(const DHCP_SERVER_OPTIONS& options,
                                               std::span<const std::uint8_t> datagram);
 
+// True when read_back_server_options() reads nothing but `datagram`: each
+// non-NULL pointer, ScopeId's too, starts inside it and has its whole value
+// there. Reading back cannot fault then (when `datagram` is the server's own
+// buffer), so it needs no fault trap.
+bool read_back_stays_inside(const DHCP_SERVER_OPTIONS& options,
+                            std::span<const std::uint8_t> datagram);
+
 // What DHCP_SERVER_OPTIONS says after a hook ran: a callout's edits take
 // effect, in place or by pointing a member somewhere else. Addresses and
 // times are in host order; byte strings are copied.
