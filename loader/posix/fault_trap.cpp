@@ -32,7 +32,7 @@ constexpr std::size_t kRawFrames = kMaxBacktraceFrames + 4;
 // What the watchdog sees of one thread that runs calls under the trap. Only
 // the owning thread writes `calls` (odd while a call runs); the watchdog
 // writes `interrupt` (the `calls` value of the call it interrupts) and
-// `abandoned` (of the call it gave up on).
+// `abandoned` (see StuckCallCheck).
 struct WatchSlot {
   std::atomic<bool> used{false};
   std::atomic<std::uint64_t> calls{0};

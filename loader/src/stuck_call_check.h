@@ -22,8 +22,9 @@ namespace calloutemu::loader {
 inline constexpr std::uint64_t kGivenUp = std::uint64_t{1} << 63;
 
 // What both platforms' watch slots hold for this: `calls` (odd while a call
-// runs, written by the owner), `abandoned` (the `calls` of the call given up
-// on, written by the watchdog) and the owner's id.
+// runs, written by the owner), `abandoned` (written by the watchdog: the
+// `calls` of the call it is giving up on, then its verdict, 0 or that value
+// with kGivenUp) and the owner's id.
 template <std::size_t Slots>
 class StuckCallCheck {
  public:
@@ -95,6 +96,7 @@ void end_watched_call(WatchSlot& slot, std::uint64_t& calls, bool light, void (*
   std::uint64_t mark = slot.abandoned.load();
   while (mark == call) {
     // The watchdog is deciding about this call: its verdict follows at once.
+    std::this_thread::yield();
     mark = slot.abandoned.load();
   }
   if (mark == (call | kGivenUp)) {

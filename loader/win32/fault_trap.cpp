@@ -45,7 +45,7 @@ thread_local ThreadTrapState t_state;
 struct WatchSlot {
   std::atomic<bool> used{false};
   std::atomic<std::uint64_t> calls{0};
-  std::atomic<std::uint64_t> abandoned{0};  // the `calls` of the call the watchdog gave up on
+  std::atomic<std::uint64_t> abandoned{0};  // the watchdog giving a call up (see StuckCallCheck)
   HANDLE thread = nullptr;
   std::thread::id owner;
   std::array<std::uintptr_t, kRawFrames> frames{};
