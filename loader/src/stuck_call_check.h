@@ -30,8 +30,11 @@ class StuckCallCheck {
  public:
   using Clock = std::chrono::steady_clock;
 
-  StuckCallCheck(StuckCallHandler on_stuck, std::chrono::milliseconds grace)
-      : on_stuck_(std::move(on_stuck)), grace_(grace), light_ends_(has_process_barrier()) {}
+  // `light_ends`: the owners end their calls with end_watched_call(light);
+  // only true when has_process_barrier().
+  StuckCallCheck(StuckCallHandler on_stuck, std::chrono::milliseconds grace,
+                 bool light_ends = has_process_barrier())
+      : on_stuck_(std::move(on_stuck)), grace_(grace), light_ends_(light_ends) {}
 
   void interrupted(std::size_t index, std::uint64_t call, Clock::time_point now) {
     interrupted_call_[index] = call;
