@@ -55,21 +55,32 @@ constexpr std::size_t kWatchSlots = 128;
 std::array<WatchSlot, kWatchSlots> g_watch_slots;
 std::atomic<bool> g_watching{false};
 
+// No destructor: MinGW's emulated TLS may free a thread_local's storage
+// before its destructor runs at thread exit (the destructor then released a
+// "slot" read from freed memory: loader_tests' CatchesFaultsOnOtherThreads
+// corrupted the heap). The slot is released by a fiber-local storage
+// callback instead (release_watch_slot).
 struct ThreadWatch {
   WatchSlot* slot = nullptr;
   std::uint64_t calls = 0;
   bool light_end = false;  // has_process_barrier(), read when the slot was claimed
-  ThreadWatch() = default;
-  ThreadWatch(const ThreadWatch&) = delete;
-  ThreadWatch& operator=(const ThreadWatch&) = delete;
-  ~ThreadWatch() {
-    if (slot != nullptr) {
-      CloseHandle(slot->thread);
-      slot->used.store(false, std::memory_order_release);
-    }
-  }
 };
 thread_local ThreadWatch t_watch;
+
+// At the exit of a thread that claimed `slot`.
+void WINAPI release_watch_slot(void* slot) {
+  if (slot != nullptr) {
+    auto* claimed = static_cast<WatchSlot*>(slot);
+    CloseHandle(claimed->thread);
+    claimed->used.store(false, std::memory_order_release);
+  }
+}
+
+// FLS_OUT_OF_INDEXES when there is none left: slots are then not given back.
+DWORD watch_slot_index() {
+  static const DWORD index = FlsAlloc(&release_watch_slot);
+  return index;
+}
 
 // Walks the stack from `context` (x64: the unwind tables; elsewhere only the
 // interrupted instruction).
@@ -334,6 +345,9 @@ WatchSlot* claim_watch_slot() {
       slot.owner = std::this_thread::get_id();
       slot.abandoned.store(0, std::memory_order_relaxed);
       slot.calls.store(t_watch.calls, std::memory_order_release);
+      if (const DWORD index = watch_slot_index(); index != FLS_OUT_OF_INDEXES) {
+        FlsSetValue(index, &slot);
+      }
       return &slot;
     }
   }
