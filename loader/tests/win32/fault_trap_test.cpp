@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <windows.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -123,6 +124,26 @@ TEST(FaultTrapTest, CatchesFaultsOnOtherThreads) {
   worker.join();
   ASSERT_TRUE(fault.has_value());
   EXPECT_EQ(fault->code, static_cast<std::uint32_t>(EXCEPTION_ACCESS_VIOLATION));
+}
+
+// A thread gives its watch slot back when it ends (there are 128 slots): a
+// thread started after many others is still watched.
+TEST(FaultTrapTest, ThreadsThatEndGiveTheirWatchSlotsBack) {
+  FaultTrap trap;
+  trap.set_timeout(std::chrono::milliseconds(200));
+  for (int i = 0; i < 300; ++i) {
+    std::thread([&] { EXPECT_FALSE(trap.run([] {}).has_value()); }).join();
+  }
+  std::optional<Fault> fault;
+  std::thread([&] {
+    fault = trap.run([] {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    });
+  }).join();
+  ASSERT_TRUE(fault.has_value()) << "the thread ran unwatched";
+  EXPECT_TRUE(fault->timed_out);
 }
 
 TEST(FaultTrapTest, CanBeInstalledAgainAfterItIsGone) {
