@@ -9,8 +9,8 @@
 namespace calloutemu::loader {
 
 // Whether process_barrier() is available (Linux: membarrier(2)'s private
-// expedited command, from 4.14 on; Windows: always). The first call sets it
-// up; the answer never changes after it.
+// expedited command, from 4.14 on; Windows: no, see win32/). The first call
+// sets it up; the answer never changes after it.
 bool has_process_barrier();
 
 // Each running thread of this process passes a full memory barrier before
