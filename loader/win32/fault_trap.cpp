@@ -55,11 +55,11 @@ constexpr std::size_t kWatchSlots = 128;
 std::array<WatchSlot, kWatchSlots> g_watch_slots;
 std::atomic<bool> g_watching{false};
 
-// No destructor: MinGW's emulated TLS may free a thread_local's storage
-// before its destructor runs at thread exit (the destructor then released a
-// "slot" read from freed memory: loader_tests' CatchesFaultsOnOtherThreads
-// corrupted the heap). The slot is released by a fiber-local storage
-// callback instead (release_watch_slot).
+// No destructor: under MinGW's emulated TLS, this destructor once ran at a
+// thread's exit on an object that no longer held what the thread stored (it
+// released a garbage "slot" and corrupted the heap after loader_tests'
+// CatchesFaultsOnOtherThreads). The slot is released by a fiber-local
+// storage callback instead (release_watch_slot).
 struct ThreadWatch {
   WatchSlot* slot = nullptr;
   std::uint64_t calls = 0;
