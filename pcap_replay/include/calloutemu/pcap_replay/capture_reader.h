@@ -58,7 +58,10 @@ class CaptureReader {
   ~CaptureReader();
 
  private:
+  // Closes the capture, and only then frees the stdio buffer it read through:
+  // the buffer lives in the deleter, which unique_ptr destroys after calling it.
   struct PcapCloser {
+    std::unique_ptr<char[]> read_buffer;
     void operator()(pcap* handle) const;
   };
   struct ProgramFreer {
