@@ -5,7 +5,7 @@
 # noop.dll), and prints requests/s for each, whole runs timed (the host's
 # start included).
 #
-#   scripts/bench_host.sh [--requests N] [--clients M] [--build DIR] [--strict]
+#   scripts/bench_host.sh [--requests N] [--clients M] [--build DIR] [--runs K] [--strict]
 #
 # Targets: at least 100,000 requests/s through the native host and 20,000
 # under Wine. It exits 0 whatever the targets say, unless --strict is given:

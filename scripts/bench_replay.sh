@@ -2,12 +2,14 @@
 # Replay speed and memory: calloutemu replays a generated capture of DHCP
 # requests through the noop callout, against tcpdump reading the same file.
 #
-#   scripts/bench_replay.sh [--requests N] [--clients M] [--build DIR] [--strict]
+#   scripts/bench_replay.sh [--requests N] [--clients M] [--build DIR] [--runs K] [--strict]
 #
 # Builds a Release tree (default build-release in the project root), writes the
 # capture and its scope config into DIR/bench/ (kept for the next run), then
-# times each program, best of 3. Targets, for the plain calloutemu run: at most
-# 4 times tcpdump's time, at least 1,000,000 requests/s, and peak memory that
+# times each program, best of 3 (--runs K), by wall time; the least CPU time
+# (user + system) of the runs is shown beside it. Targets, for the plain
+# calloutemu run, by wall time: at most 4 times tcpdump's time, at least
+# 1,000,000 requests/s, and peak memory that
 # does not grow with capture length beyond the lease table, at most 256 bytes
 # a client. Memory is checked with two more captures at the same request rate:
 # half the requests from the same clients (peak RSS must not grow by more than
@@ -61,24 +63,26 @@ if [ "$half_requests" -ge "$clients" ] && [ "$tenth_clients" -ge 1 ] &&
   tenth_capture=$(generated "$tenth_requests" "$tenth_clients")
 fi
 
-# measure NAME COMMAND...: best of $runs by wall time; sets seconds_NAME and
-# rss_kib_NAME (n/a without GNU time). A failing run stops the script.
+# measure NAME COMMAND...: best of $runs by wall time; sets seconds_NAME,
+# rss_kib_NAME (of the fastest run; n/a without GNU time) and cpu_NAME (the
+# least user + system CPU time of the runs: on a shared machine it moves less
+# than the wall time). A failing run stops the script.
 measure() {
   local name=$1
   shift
-  local best='' best_rss=n/a seconds rss run
+  local best='' best_rss=n/a best_cpu='' seconds cpu rss run
   for ((run = 1; run <= runs; run++)); do
     local wrapped=("$@")
     if [ -x /usr/bin/time ]; then
       wrapped=(/usr/bin/time -f '%M' -o "$work/rss" "$@")
     fi
-    local TIMEFORMAT=%3R
+    local TIMEFORMAT='%3R %3U %3S'
     if ! { time "${wrapped[@]}" >/dev/null 2>"$work/stderr"; } 2>"$work/time"; then
       echo "bench_replay: $name failed: $*" >&2
       grep -v '^Command exited with non-zero status' "$work/stderr" | tail -n 40 >&2 || true
       exit 1
     fi
-    seconds=$(tail -n 1 "$work/time")
+    read -r seconds cpu <<<"$(tail -n 1 "$work/time" | awk '{ printf "%s %.3f", $1, $2 + $3 }')"
     rss=n/a
     if [ -x /usr/bin/time ]; then
       rss=$(tail -n 1 "$work/rss")
@@ -87,13 +91,17 @@ measure() {
       best=$seconds
       best_rss=$rss
     fi
+    if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
+      best_cpu=$cpu
+    fi
   done
   printf -v "seconds_$name" '%s' "$best"
   printf -v "rss_kib_$name" '%s' "$best_rss"
+  printf -v "cpu_$name" '%s' "$best_cpu"
 }
 
 capture_mib=$(awk -v b="$(stat -c %s "$capture")" 'BEGIN { printf "%.1f", b / 1048576 }')
-seconds_tcpdump=n/a rss_kib_tcpdump=n/a
+seconds_tcpdump=n/a rss_kib_tcpdump=n/a cpu_tcpdump=n/a
 if command -v tcpdump >/dev/null; then
   echo "timing tcpdump (best of $runs)"
   measure tcpdump tcpdump -r "$capture" -w /dev/null 'udp port 67'
@@ -104,6 +112,7 @@ fi
 help=$("$emu" --help 2>&1 || true)
 replay=0 trace=0 workers=0
 seconds_replay=n/a rss_kib_replay=n/a seconds_trace=n/a rss_kib_trace=n/a seconds_workers=n/a
+cpu_replay=n/a cpu_trace=n/a cpu_workers=n/a
 rss_kib_half=n/a rss_kib_tenth=n/a seconds_half=n/a seconds_tenth=n/a
 if grep -q -- '--pcap' <<<"$help"; then
   replay=1
@@ -135,11 +144,12 @@ else
   echo "calloutemu: replay not available in this build"
 fi
 
-# row LABEL SECONDS RSS_KIB CHECK: one line of the table; with CHECK=1 also the
-# speed verdicts, and a non-zero status when one is missed or not measured.
+# row LABEL SECONDS CPU_SECONDS RSS_KIB CHECK: one line of the table; with
+# CHECK=1 also the speed verdicts (by wall time), and a non-zero status when
+# one is missed or not measured.
 row() {
-  awk -v label="$1" -v s="$2" -v kib="$3" -v base="$seconds_tcpdump" -v n="$requests" \
-    -v clients="$clients" -v check="$4" '
+  awk -v label="$1" -v s="$2" -v cpu="$3" -v kib="$4" -v base="$seconds_tcpdump" -v n="$requests" \
+    -v clients="$clients" -v check="$5" '
     function verdict(ok) { return ok ? "PASS" : "FAIL" }
     BEGIN {
       measured = s != "n/a"; has_base = base != "n/a" && base > 0; has_rss = kib != "n/a"
@@ -152,7 +162,8 @@ row() {
         v2 = rate == "n/a" ? "n/a" : verdict(rate + 0 >= 1000000)
         targets = sprintf("ratio<=4 %s, >=1M req/s %s", v1, v2)
       }
-      printf "%-22s %9s %12s %8s %9s  %s\n", label, s, rate, ratio, mib, targets
+      cpu_rate = cpu != "n/a" && cpu > 0 ? sprintf("%.0f", n / cpu) : "n/a"
+      printf "%-22s %9s %12s %8s %9s %14s %9s  %s\n", label, s, rate, ratio, cpu, cpu_rate, mib, targets
       exit check && (v1 != "PASS" || v2 != "PASS")
     }'
 }
@@ -190,16 +201,17 @@ memory() {
 
 echo
 echo "capture: $capture ($capture_mib MiB, $requests requests, $clients clients)"
-printf "%-22s %9s %12s %8s %9s  %s\n" program seconds requests/s x-tcpdump 'RSS MiB' targets
-row tcpdump "$seconds_tcpdump" "$rss_kib_tcpdump" 0
+printf "%-22s %9s %12s %8s %9s %14s %9s  %s\n" program seconds requests/s x-tcpdump 'cpu s' 'req/cpu-second' \
+  'RSS MiB' targets
+row tcpdump "$seconds_tcpdump" "$cpu_tcpdump" "$rss_kib_tcpdump" 0
 failed=0
 if [ $replay = 1 ]; then
-  row calloutemu "$seconds_replay" "$rss_kib_replay" 1 || failed=1
+  row calloutemu "$seconds_replay" "$cpu_replay" "$rss_kib_replay" 1 || failed=1
   if [ $trace = 1 ]; then
-    row 'calloutemu --trace' "$seconds_trace" "$rss_kib_trace" 0
+    row 'calloutemu --trace' "$seconds_trace" "$cpu_trace" "$rss_kib_trace" 0
   fi
   if [ $workers = 1 ]; then
-    row 'calloutemu --workers 2' "$seconds_workers" n/a 0
+    row 'calloutemu --workers 2' "$seconds_workers" "$cpu_workers" n/a 0
     awk -v w="$seconds_workers" -v one="$seconds_replay" 'BEGIN {
       ok = one > 0 && w <= 3 * one
       ratio = one > 0 ? w / one : 0

@@ -1,8 +1,9 @@
 # What the bench scripts share; sourced by bench_replay.sh and bench_host.sh
 # with their arguments, after they set `bench_name` (their name, for messages),
 # `requests` and `clients` (the defaults) and `usage_line` (the line of the
-# calling script that shows its usage). Sets root, build, strict, runs and a
-# work directory removed on exit, and defines quietly.
+# calling script that shows its usage). Sets root, build, strict, runs (best
+# of how many, --runs, default 3) and a work directory removed on exit, and
+# defines quietly.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build-release
@@ -18,12 +19,13 @@ while [ $# -gt 0 ]; do
     --requests) requests=${2:?--requests needs a value}; shift 2 ;;
     --clients) clients=${2:?--clients needs a value}; shift 2 ;;
     --build) build=${2:?--build needs a value}; shift 2 ;;
+    --runs) runs=${2:?--runs needs a value}; shift 2 ;;
     --strict) strict=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "$bench_name: unknown argument: $1" >&2; usage >&2; exit 1 ;;
   esac
 done
-for n in "$requests" "$clients"; do
+for n in "$requests" "$clients" "$runs"; do
   if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
     echo "$bench_name: not a positive number: $n" >&2
     exit 1
