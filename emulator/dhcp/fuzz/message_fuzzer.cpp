@@ -76,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   require(why_invalid(*message) == reason);
+  require(is_invalid(*message) == reason.has_value());
   require(reply == (message->op == kBootReply));
   for (const OptionRef& each : message->options) {
     require(each.data_offset + each.length <= bytes.size());

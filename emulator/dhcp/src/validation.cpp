@@ -30,26 +30,44 @@ std::string_view to_string(InvalidReason reason) {
   return "unknown";
 }
 
-std::optional<InvalidReason> why_invalid(const MessageView& message) {
+namespace {
+
+// The first reason as its number, or kNoReason: an int comes back in a
+// register, where an optional is built on the stack and read back at once.
+constexpr int kNoReason = -1;
+
+int first_reason(const MessageView& message) {
+  const auto number = [](InvalidReason reason) { return static_cast<int>(reason); };
   if (message.bytes.size() < kFixedHeaderSize) {
-    return InvalidReason::shorter_than_header;
+    return number(InvalidReason::shorter_than_header);
   }
   if (message.op != kBootRequest) {
-    return InvalidReason::not_a_request;
+    return number(InvalidReason::not_a_request);
   }
   if (message.hlen > kChaddrSize) {
-    return InvalidReason::hardware_address_too_long;
+    return number(InvalidReason::hardware_address_too_long);
   }
   if (message.overrun) {
-    return InvalidReason::option_overrun;
+    return number(InvalidReason::option_overrun);
   }
   const bool bad_length = std::any_of(
       message.options.begin(), message.options.end(),
       [](const OptionRef& each) { return is_four_byte_option(each.code) && each.length != 4; });
   if (bad_length) {
-    return InvalidReason::address_option_length;
+    return number(InvalidReason::address_option_length);
   }
-  return std::nullopt;
+  return kNoReason;
+}
+
+}  // namespace
+
+std::optional<InvalidReason> why_invalid(const MessageView& message) {
+  const int reason = first_reason(message);
+  return reason == kNoReason ? std::nullopt : std::optional(static_cast<InvalidReason>(reason));
+}
+
+bool is_invalid(const MessageView& message) {
+  return first_reason(message) != kNoReason;
 }
 
 std::optional<InvalidReason> why_invalid(std::span<const std::uint8_t> datagram) {

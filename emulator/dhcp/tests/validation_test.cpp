@@ -18,6 +18,7 @@ std::optional<InvalidReason> invalid(const Bytes& bytes) {
   auto message = parse_message(bytes);
   if (message) {
     EXPECT_EQ(why_invalid(*message), from_raw) << "the view and the raw bytes disagree";
+    EXPECT_EQ(is_invalid(*message), from_raw.has_value()) << "is_invalid and why_invalid disagree";
   }
   return from_raw;
 }

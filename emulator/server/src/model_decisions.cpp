@@ -88,7 +88,7 @@ void ServerCore::model_discover(Packet& packet, const dhcp::MessageView& view, R
     no_address(packet);
     return;
   }
-  delete_moved_lease(options, *address);
+  delete_moved_lease(options, *address, leases_.by_client(options.client_id));
   if (bootp) {
     // The lease first: the model is another request's once AddressOffer is called.
     leases_.bind(*scope_index, *address, options.identity(), scopes::ClientType::bootp,
@@ -121,7 +121,7 @@ void ServerCore::model_request(Packet& packet, const dhcp::MessageView& view,
     const auto* lease = leases_.by_client(options.client_id);
     const bool offered_or_held = lease != nullptr && lease->address == wanted;
     if (scope && (offered_or_held || leases_.available_to(*scope, wanted, options.identity()))) {
-      model_ack(packet, view, options, *scope, wanted);
+      model_ack(packet, view, options, *scope, wanted, lease);
     } else {
       leases_.withdraw_offer(options.client_id);
       model_nak(packet, view, wanted, server_address);
@@ -141,7 +141,7 @@ void ServerCore::model_request(Packet& packet, const dhcp::MessageView& view,
   const bool held = lease != nullptr && lease->address == wanted;
   if (scope && (!selected || *selected == *scope) &&
       (held || leases_.available_to(*scope, wanted, options.identity()))) {
-    model_ack(packet, view, options, *scope, wanted);
+    model_ack(packet, view, options, *scope, wanted, lease);
   } else {
     model_nak(packet, view, wanted, packet.interface_address);
   }
@@ -149,12 +149,11 @@ void ServerCore::model_request(Packet& packet, const dhcp::MessageView& view,
 
 void ServerCore::model_ack(Packet& packet, const dhcp::MessageView& view,
                            const ReadOptions& options, std::size_t scope_index,
-                           std::uint32_t address) {
+                           std::uint32_t address, const scopes::Lease* held) {
   const auto& scope = settings_.config.scopes[scope_index];
-  const auto* lease = leases_.by_client(options.client_id);
   const bool old =
-      lease != nullptr && lease->state == scopes::LeaseState::bound && lease->address == address;
-  delete_moved_lease(options, address);
+      held != nullptr && held->state == scopes::LeaseState::bound && held->address == address;
+  delete_moved_lease(options, address, held);
   leases_.bind(scope_index, address, options.identity(), scopes::ClientType::dhcp, scope.lease_time,
                packet.request->origin.time);
   address_offer(packet, old ? DHCP_GIVE_ADDRESS_OLD : DHCP_GIVE_ADDRESS_NEW, DHCP_CLIENT_DHCP,
@@ -166,12 +165,11 @@ void ServerCore::model_ack(Packet& packet, const dhcp::MessageView& view,
 
 // A client moving to another address (an offer or ACK elsewhere, possibly in
 // another scope) loses its bound lease: documented, DeleteClient first.
-void ServerCore::delete_moved_lease(const ReadOptions& options, std::uint32_t new_address) {
-  const auto* lease = leases_.by_client(options.client_id);
-  if (lease != nullptr && lease->state == scopes::LeaseState::bound &&
-      lease->address != new_address && settings_.fidelity == Fidelity::documented) {
-    delete_client(lease->address, options.client_id,
-                  lease->client_type == scopes::ClientType::bootp);
+void ServerCore::delete_moved_lease(const ReadOptions& options, std::uint32_t new_address,
+                                    const scopes::Lease* held) {
+  if (held != nullptr && held->state == scopes::LeaseState::bound && held->address != new_address &&
+      settings_.fidelity == Fidelity::documented) {
+    delete_client(held->address, options.client_id, held->client_type == scopes::ClientType::bootp);
   }
 }
 

@@ -229,7 +229,7 @@ bool ServerCore::worker_checks(Packet& packet, const CapturedReply* reply) {
     drop_with_reason(packet, DHCP_DROP_NO_SUBNETS);
     return false;
   }
-  if (!parsed || dhcp::why_invalid(*parsed)) {
+  if (!parsed || dhcp::is_invalid(*parsed)) {
     drop_with_reason(packet, DHCP_DROP_INVALID);
     return false;
   }

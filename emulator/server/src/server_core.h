@@ -158,9 +158,11 @@ class ServerCore {
   void model_decline(Packet& packet, const ReadOptions& options);
   void model_release(Packet& packet, const dhcp::MessageView& view, const ReadOptions& options);
   void model_inform(Packet& packet, const dhcp::MessageView& view);
+  // `held`: the client's lease (by_client()) as it is now, looked up once by the caller.
   void model_ack(Packet& packet, const dhcp::MessageView& view, const ReadOptions& options,
-                 std::size_t scope, std::uint32_t address);
-  void delete_moved_lease(const ReadOptions& options, std::uint32_t new_address);
+                 std::size_t scope, std::uint32_t address, const scopes::Lease* held);
+  void delete_moved_lease(const ReadOptions& options, std::uint32_t new_address,
+                          const scopes::Lease* held);
   void model_nak(Packet& packet, const dhcp::MessageView& view, std::uint32_t address,
                  std::uint32_t server_address);
   void decide_by_capture(Packet& packet, const dhcp::MessageView& view, const ReadOptions& options,
