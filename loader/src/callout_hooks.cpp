@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 namespace calloutemu::loader {
 
@@ -49,15 +50,22 @@ HookCall InProcessHooks::call(Function function, Args... args) {
     return result;
   }
   result.called = true;
-  DWORD returned = 0;
+  // The arguments travel by value in one struct, so the trap's closure is a
+  // single pointer rather than one reference per argument.
+  struct Pending {
+    Function function;
+    std::tuple<Args...> args;
+    DWORD returned = 0;
+  } pending{function, {args...}};
+  const auto run = [&pending] { pending.returned = std::apply(pending.function, pending.args); };
   if (clock_ != nullptr) {
     const auto start = clock_->now();
-    trap_.run_into([&] { returned = function(args...); }, result.fault);
+    trap_.run_into(run, result.fault);
     result.duration = clock_->between(start, clock_->now());
   } else {
-    trap_.run_into([&] { returned = function(args...); }, result.fault);
+    trap_.run_into(run, result.fault);
   }
-  result.returned = result.fault ? 0 : returned;
+  result.returned = result.fault ? 0 : pending.returned;
   return result;
 }
 

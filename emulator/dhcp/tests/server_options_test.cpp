@@ -191,6 +191,31 @@ TEST(FillServerOptions, TakesTheFirstOccurrence) {
   EXPECT_EQ(offset_in(bytes, options.RequestedAddress), 245);
 }
 
+// The first occurrence decides even when it is unusable: a later, usable
+// one is not taken instead.
+TEST(FillServerOptions, AnUnusableFirstOccurrenceIsNotReplacedByALaterOne) {
+  const Bytes bytes = PacketMaker()
+                          .option(50, {10, 0, 0})
+                          .option(61, {})
+                          .option(81, {})
+                          .option(12, {})
+                          .option(50, {10, 0, 0, 2})
+                          .option(61, {1, 2, 3})
+                          .option(81, {0x01, 0, 0, 'n'})
+                          .option(12, {'b'})
+                          .bytes();
+  const DHCP_SERVER_OPTIONS options = filled(bytes);
+  EXPECT_EQ(options.RequestedAddress, nullptr);
+  EXPECT_EQ(options.ClientHardwareAddressType, 0);
+  EXPECT_EQ(options.ClientHardwareAddress, nullptr);
+  EXPECT_EQ(options.ClientHardwareAddressLength, 0);
+  EXPECT_EQ(options.DNSFlags, kNoDnsFlags);
+  EXPECT_EQ(options.DNSName, nullptr);
+  EXPECT_EQ(options.DNSNameLength, 0u);
+  EXPECT_EQ(options.MachineName, nullptr);
+  EXPECT_EQ(options.MachineNameLength, 0u);
+}
+
 TEST(FillServerOptions, PointsIntoOverloadedFields) {
   const Bytes file = tlv(50, {192, 0, 2, 77});
   const Bytes sname = tlv(12, {'s'});

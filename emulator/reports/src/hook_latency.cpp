@@ -19,6 +19,9 @@ HookLatency::HookLatency(std::size_t slowest)
     : buckets_(loader::kHookCount * detail::kBucketCount, 0), slowest_capacity_(slowest) {
   min_.fill(std::numeric_limits<std::int64_t>::max());
   kept_.reserve(slowest);
+  if (slowest == 0) {
+    keep_above_ = std::numeric_limits<std::int64_t>::max();
+  }
 }
 
 bool HookLatency::ranks_before(const Kept& a, const Kept& b) {
@@ -39,15 +42,24 @@ void HookLatency::add(loader::Hook hook, std::chrono::nanoseconds duration, std:
   min_[h] = std::min(min_[h], ns);
   max_[h] = std::max(max_[h], ns);
 
-  const Kept call{{hook, std::chrono::nanoseconds(ns), request}, sequence_++};
+  const std::uint64_t sequence = sequence_++;
+  if (ns > keep_above_) {
+    keep({{hook, std::chrono::nanoseconds(ns), request}, sequence});
+  }
+}
+
+void HookLatency::keep(const Kept& call) {
   if (kept_.size() < slowest_capacity_) {
     kept_.push_back(call);
     std::push_heap(kept_.begin(), kept_.end(), ranks_before);
-  } else if (!kept_.empty() && call.call.duration > kept_.front().call.duration) {
+  } else {
     // A later call of equal duration never displaces an earlier one.
     std::pop_heap(kept_.begin(), kept_.end(), ranks_before);
     kept_.back() = call;
     std::push_heap(kept_.begin(), kept_.end(), ranks_before);
+  }
+  if (kept_.size() == slowest_capacity_) {
+    keep_above_ = kept_.front().call.duration.count();
   }
 }
 

@@ -39,7 +39,7 @@ std::chrono::nanoseconds* DuplicateDetector::Generation::find(const RequestKey& 
   if (count_ == 0) {
     return nullptr;
   }
-  const std::uint32_t tag = tag_of(hash);
+  const std::uint16_t tag = tag_of(hash);
   const std::size_t mask = tags_.size() - 1;
   for (std::size_t at = hash & mask; tags_[at] != 0; at = (at + 1) & mask) {
     if (tags_[at] == tag && entries_[at].key == key) {
@@ -66,14 +66,14 @@ void DuplicateDetector::Generation::insert(const RequestKey& key, std::uint64_t 
 
 void DuplicateDetector::Generation::clear() {
   if (count_ != 0) {
-    std::fill(tags_.begin(), tags_.end(), 0u);
+    std::fill(tags_.begin(), tags_.end(), std::uint16_t{0});
     count_ = 0;
   }
 }
 
 void DuplicateDetector::Generation::grow() {
   const std::size_t size = tags_.empty() ? 64 : tags_.size() * 2;
-  std::vector<std::uint32_t> old_tags(size, 0u);
+  std::vector<std::uint16_t> old_tags(size, 0);
   std::vector<Entry> old_entries(size);
   old_tags.swap(tags_);
   old_entries.swap(entries_);

@@ -40,9 +40,10 @@ class DuplicateDetector {
 
  private:
   // The requests accepted in one generation, by key: open addressing, linear
-  // probing, at most 3/4 full. A probe reads a 32-bit tag per cell (0: empty)
-  // and the entry only when the tag matches. Emptied whole, never entry by
-  // entry.
+  // probing, at most 3/4 full. A probe reads a 16-bit tag per cell (0: empty)
+  // and the entry only when the tag matches (one cell in 32,768 matches by
+  // chance). Small tags keep the array probed for every request in cache.
+  // Emptied whole, never entry by entry.
   class Generation {
    public:
     // When `key` was accepted in this generation; nullptr if it was not.
@@ -55,12 +56,12 @@ class DuplicateDetector {
       RequestKey key;
       std::chrono::nanoseconds time{};
     };
-    static std::uint32_t tag_of(std::uint64_t hash) {
-      return static_cast<std::uint32_t>(hash >> 32) | 1u;
+    static std::uint16_t tag_of(std::uint64_t hash) {
+      return static_cast<std::uint16_t>(hash >> 48) | 1u;
     }
     void grow();
 
-    std::vector<std::uint32_t> tags_;
+    std::vector<std::uint16_t> tags_;
     std::vector<Entry> entries_;
     std::size_t count_ = 0;
   };

@@ -3,29 +3,16 @@
 #include <algorithm>
 #include <cstring>
 
+#include "byte_run.h"
+
 namespace calloutemu::server {
 namespace {
 
 constexpr std::size_t kCanarySize = 256;
 constexpr BYTE kCanaryByte = 0xDB;
 
-// True when every byte is the canary. Past its first kStride bytes, the run
-// is compared with itself kStride bytes on (the library's memcmp is the
-// fastest loop there is), so the bytes are read from one buffer only: the
-// whole tail of a receive buffer is checked after every packet.
 bool all_canary(const BYTE* bytes, std::size_t length) {
-  constexpr std::size_t kStride = 64;
-  if (length < kStride) {
-    return std::all_of(bytes, bytes + length, [](BYTE byte) { return byte == kCanaryByte; });
-  }
-  constexpr std::uint64_t kWord = 0x0101010101010101ull * kCanaryByte;
-  std::uint64_t differs = 0;
-  for (std::size_t at = 0; at < kStride; at += sizeof(std::uint64_t)) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes + at, sizeof word);
-    differs |= word ^ kWord;
-  }
-  return differs == 0 && std::memcmp(bytes, bytes + kStride, length - kStride) == 0;
+  return all_bytes_are(bytes, length, kCanaryByte);
 }
 
 std::string describe(std::string_view hook, std::string_view what) {

@@ -57,6 +57,8 @@ class HookLatency {
     std::uint64_t sequence = 0;
   };
   static bool ranks_before(const Kept& a, const Kept& b);
+  // Keeps a call longer than keep_above_.
+  void keep(const Kept& call);
 
   std::vector<std::uint64_t> buckets_;  // kHookCount histograms, one after the other
   std::array<std::uint64_t, loader::kHookCount> calls_{};
@@ -64,6 +66,9 @@ class HookLatency {
   std::array<std::int64_t, loader::kHookCount> max_{};
   std::vector<Kept> kept_;  // a heap whose front is the call to drop first
   std::size_t slowest_capacity_;
+  // Durations (ns) a call must exceed to be kept: -1 until kept_ is full,
+  // then the shortest kept call's.
+  std::int64_t keep_above_ = -1;
   std::uint64_t sequence_ = 0;
 };
 
