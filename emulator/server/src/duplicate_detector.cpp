@@ -34,53 +34,59 @@ RequestKey request_key(const dhcp::MessageView& message) {
   return key;
 }
 
-std::chrono::nanoseconds* DuplicateDetector::Generation::find(const RequestKey& key,
-                                                              std::uint64_t hash) {
-  if (count_ == 0) {
+std::chrono::nanoseconds* DuplicateDetector::find(std::size_t generation, const RequestKey& key,
+                                                  std::uint64_t hash) {
+  if (count_[generation] == 0) {
     return nullptr;
   }
   const std::uint16_t tag = tag_of(hash);
-  const std::size_t mask = tags_.size() - 1;
-  for (std::size_t at = hash & mask; tags_[at] != 0; at = (at + 1) & mask) {
-    if (tags_[at] == tag && entries_[at].key == key) {
-      return &entries_[at].time;
+  const std::size_t mask = cells_.size() - 1;
+  for (std::size_t at = hash & mask; cells_[at].tag[generation] != 0; at = (at + 1) & mask) {
+    if (cells_[at].tag[generation] == tag && entries_[generation][at].key == key) {
+      return &entries_[generation][at].time;
     }
   }
   return nullptr;
 }
 
-void DuplicateDetector::Generation::insert(const RequestKey& key, std::uint64_t hash,
-                                           std::chrono::nanoseconds time) {
-  if ((count_ + 1) * 4 > tags_.size() * 3) {
+void DuplicateDetector::insert(std::size_t generation, const RequestKey& key, std::uint64_t hash,
+                               std::chrono::nanoseconds time) {
+  if ((count_[generation] + 1) * 4 > cells_.size() * 3) {
     grow();
   }
-  const std::size_t mask = tags_.size() - 1;
+  const std::size_t mask = cells_.size() - 1;
   std::size_t at = hash & mask;
-  while (tags_[at] != 0) {
+  while (cells_[at].tag[generation] != 0) {
     at = (at + 1) & mask;
   }
-  tags_[at] = tag_of(hash);
-  entries_[at] = {key, time};
-  ++count_;
+  cells_[at].tag[generation] = tag_of(hash);
+  entries_[generation][at] = {key, time};
+  ++count_[generation];
 }
 
-void DuplicateDetector::Generation::clear() {
-  if (count_ != 0) {
-    std::fill(tags_.begin(), tags_.end(), std::uint16_t{0});
-    count_ = 0;
+void DuplicateDetector::clear(std::size_t generation) {
+  if (count_[generation] != 0) {
+    for (Cell& cell : cells_) {
+      cell.tag[generation] = 0;
+    }
+    count_[generation] = 0;
   }
 }
 
-void DuplicateDetector::Generation::grow() {
-  const std::size_t size = tags_.empty() ? 64 : tags_.size() * 2;
-  std::vector<std::uint16_t> old_tags(size, 0);
-  std::vector<Entry> old_entries(size);
-  old_tags.swap(tags_);
+// Both generations move to a table twice the size.
+void DuplicateDetector::grow() {
+  const std::size_t size = cells_.empty() ? 64 : cells_.size() * 2;
+  std::vector<Cell> old_cells(size);
+  std::array<std::vector<Entry>, 2> old_entries{std::vector<Entry>(size), std::vector<Entry>(size)};
+  old_cells.swap(cells_);
   old_entries.swap(entries_);
-  count_ = 0;
-  for (std::size_t at = 0; at < old_tags.size(); ++at) {
-    if (old_tags[at] != 0) {
-      insert(old_entries[at].key, RequestKeyHash{}(old_entries[at].key), old_entries[at].time);
+  count_ = {};
+  for (std::size_t generation = 0; generation < 2; ++generation) {
+    for (std::size_t at = 0; at < old_cells.size(); ++at) {
+      if (old_cells[at].tag[generation] != 0) {
+        const Entry& entry = old_entries[generation][at];
+        insert(generation, entry.key, RequestKeyHash{}(entry.key), entry.time);
+      }
     }
   }
 }
@@ -90,9 +96,9 @@ void DuplicateDetector::start_generation_if_due(std::chrono::nanoseconds time) {
     started_ = true;
     current_start_ = time;
   } else if (time - current_start_ >= window_) {
-    // previous_ was accepted before current_start_, a window or more before `time`.
-    std::swap(previous_, current_);
-    current_.clear();
+    // The last generation was accepted before current_start_, a window or more before `time`.
+    current_ = 1 - current_;
+    clear(current_);
     current_start_ = time;
   }
 }
@@ -107,17 +113,17 @@ bool DuplicateDetector::is_duplicate(const RequestKey& key, std::chrono::nanosec
     return distance < window_;
   };
   const std::uint64_t hash = RequestKeyHash{}(key);
-  if (auto* seen = current_.find(key, hash)) {
+  if (auto* seen = find(current_, key, hash)) {
     if (within_window(*seen)) {
       return true;
     }
     *seen = time;
     return false;
   }
-  if (const auto* seen = previous_.find(key, hash); seen != nullptr && within_window(*seen)) {
+  if (const auto* seen = find(1 - current_, key, hash); seen != nullptr && within_window(*seen)) {
     return true;
   }
-  current_.insert(key, hash, time);
+  insert(current_, key, hash, time);
   return false;
 }
 

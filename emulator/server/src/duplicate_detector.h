@@ -6,6 +6,7 @@
 // for another address, does not.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -39,32 +40,30 @@ class DuplicateDetector {
   bool is_duplicate(const RequestKey& key, std::chrono::nanoseconds time);
 
  private:
-  // The requests accepted in one generation, by key: open addressing, linear
-  // probing, at most 3/4 full. A probe reads a 16-bit tag per cell (0: empty)
-  // and the entry only when the tag matches (one cell in 32,768 matches by
-  // chance). Small tags keep the array probed for every request in cache.
-  // Emptied whole, never entry by entry.
-  class Generation {
-   public:
-    // When `key` was accepted in this generation; nullptr if it was not.
-    std::chrono::nanoseconds* find(const RequestKey& key, std::uint64_t hash);
-    void insert(const RequestKey& key, std::uint64_t hash, std::chrono::nanoseconds time);
-    void clear();
-
-   private:
-    struct Entry {
-      RequestKey key;
-      std::chrono::nanoseconds time{};
-    };
-    static std::uint16_t tag_of(std::uint64_t hash) {
-      return static_cast<std::uint16_t>(hash >> 48) | 1u;
-    }
-    void grow();
-
-    std::vector<std::uint16_t> tags_;
-    std::vector<Entry> entries_;
-    std::size_t count_ = 0;
+  // The requests accepted in the last two generations, by key: one open
+  // addressing table per generation, linear probing, at most 3/4 full, both
+  // of one size and hashed alike, with their tags side by side: a key's home
+  // cell holds a 16-bit tag of each generation (0: empty), so a request's
+  // look-up in both reads one cache line, not two (the tag array is too big to
+  // stay in the cache between requests). An entry is read only when its tag
+  // matches (one cell in 32,768 matches by chance). A generation is emptied
+  // whole, never entry by entry.
+  struct Cell {
+    std::array<std::uint16_t, 2> tag{};  // by generation
   };
+  struct Entry {
+    RequestKey key;
+    std::chrono::nanoseconds time{};
+  };
+  static std::uint16_t tag_of(std::uint64_t hash) {
+    return static_cast<std::uint16_t>(hash >> 48) | 1u;
+  }
+  // When `key` was accepted in `generation`; nullptr if it was not.
+  std::chrono::nanoseconds* find(std::size_t generation, const RequestKey& key, std::uint64_t hash);
+  void insert(std::size_t generation, const RequestKey& key, std::uint64_t hash,
+              std::chrono::nanoseconds time);
+  void clear(std::size_t generation);
+  void grow();
 
   // Generations last at least a window: when one ends, the one before it
   // holds only requests accepted a whole window ago, and is dropped.
@@ -73,8 +72,10 @@ class DuplicateDetector {
   std::chrono::nanoseconds window_;
   bool started_ = false;
   std::chrono::nanoseconds current_start_{};
-  Generation current_;
-  Generation previous_;
+  std::size_t current_ = 0;  // the generation requests are accepted into; 1 - current_ is the last
+  std::vector<Cell> cells_;
+  std::array<std::vector<Entry>, 2> entries_;  // by generation, beside cells_
+  std::array<std::size_t, 2> count_{};
 };
 
 }  // namespace calloutemu::server

@@ -119,7 +119,7 @@ class ServerCore {
   void worker_stage();
   // From another thread, while this core's thread is held for good in a
   // hook call: the call is recorded as `hung` and the request ends there.
-  void give_up(loader::Hook hook, DWORD code, const loader::HookCall& hung);
+  [[gnu::cold]] void give_up(loader::Hook hook, DWORD code, const loader::HookCall& hung);
   // The request holds the model until it passes `ticket` (after its last
   // model step: before its AddressOffer, PktSend or any PktDrop).
   void hold(Turnstile& turnstile, std::uint64_t ticket) {
@@ -207,7 +207,7 @@ class ServerCore {
                                      .call = &call,
                                      .arguments = arguments});
   }
-  void count_call_findings(const loader::HookCall& call);
+  [[gnu::cold]] void count_call_findings(const loader::HookCall& call);
   // For observers that want arguments: the packet as the next hook gets it,
   // then the arguments of the call that used it.
   void snapshot(const HandedBuffer& buffer) {
@@ -237,7 +237,9 @@ class ServerCore {
   void send(Packet& packet, std::size_t size, std::optional<dhcp::MessageType> type);
   bool build_and_send(Packet& packet, const dhcp::MessageView& view, const dhcp::ReplySpec& spec);
   void send_captured(Packet& packet, const CapturedReply& reply);
-  void finding(std::string text);
+  // Misuse and errors are rare: [[gnu::cold]] lets the compiler move the
+  // code that builds their messages out of the hot path's cache lines.
+  [[gnu::cold]] void finding(std::string text);
 
   bool injected(DWORD code) const { return !injections_.empty() && injected_here(code); }
   bool injected_here(DWORD code) const;
