@@ -43,6 +43,7 @@ void HookLatency::add(loader::Hook hook, std::chrono::nanoseconds duration, std:
   max_[h] = std::max(max_[h], ns);
 
   const std::uint64_t sequence = sequence_++;
+  // Strictly longer: a later call of equal duration never displaces an earlier one.
   if (ns > keep_above_) {
     keep({{hook, std::chrono::nanoseconds(ns), request}, sequence});
   }
@@ -53,7 +54,6 @@ void HookLatency::keep(const Kept& call) {
     kept_.push_back(call);
     std::push_heap(kept_.begin(), kept_.end(), ranks_before);
   } else {
-    // A later call of equal duration never displaces an earlier one.
     std::pop_heap(kept_.begin(), kept_.end(), ranks_before);
     kept_.back() = call;
     std::push_heap(kept_.begin(), kept_.end(), ranks_before);
