@@ -35,10 +35,7 @@ void exit_flushed(ExitCode code, spdlog::logger& log,
 using loader::Hook;
 
 template <class Call>
-loader::HookCall StopAfterFault::unless_stopped(Hook hook, DWORD code, Call&& call) {
-  if (stopped()) {
-    return {};
-  }
+loader::HookCall StopAfterFault::noted_call(Hook hook, DWORD code, Call& call) {
   if (noting_) {
     if (CallNote* note = note_of_this_thread()) {
       // Read by give_up() only once this thread is held in the call.
@@ -46,7 +43,14 @@ loader::HookCall StopAfterFault::unless_stopped(Hook hook, DWORD code, Call&& ca
       note->code = code;
     }
   }
-  auto result = call();
+  return call();
+}
+
+// One named result, made in place and returned from its place (a second
+// return statement would make GCC move every call's HookCall once more).
+template <class Call>
+loader::HookCall StopAfterFault::unless_stopped(Hook hook, DWORD code, Call&& call) {
+  loader::HookCall result = stopped() ? loader::HookCall{} : noted_call(hook, code, call);
   if (result.fault) {
     stopped_.store(true, std::memory_order_release);
   }
@@ -152,13 +156,17 @@ void StopGate::hook_called(const server::HookRecord& record) {
     return;
   }
   if (active_ && !cause_ && record.call != nullptr && record.call->fault) {
-    std::string hook(loader::to_string(record.hook));
-    if (record.hook == loader::Hook::control) {
-      hook += "(" + std::string(loader::control_code_name(record.code)) + ")";
-    }
-    cause_ = StopCause{record.request, std::move(hook), *record.call->fault};
+    stop_at(record);
   }
   next_.hook_called(record);
+}
+
+void StopGate::stop_at(const server::HookRecord& record) {
+  std::string hook(loader::to_string(record.hook));
+  if (record.hook == loader::Hook::control) {
+    hook += "(" + std::string(loader::control_code_name(record.code)) + ")";
+  }
+  cause_ = StopCause{record.request, std::move(hook), *record.call->fault};
 }
 
 void StopGate::response_sent(const server::RequestOutcome& outcome,

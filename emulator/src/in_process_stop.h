@@ -96,6 +96,8 @@ class StopAfterFault final : public loader::CalloutHooks {
  private:
   template <class Call>
   loader::HookCall unless_stopped(loader::Hook hook, DWORD code, Call&& call);
+  template <class Call>
+  loader::HookCall noted_call(loader::Hook hook, DWORD code, Call& call);
 
   struct CallNote {
     std::thread::id thread;
@@ -134,6 +136,8 @@ class StopGate final : public server::ServerObserver {
 
  private:
   bool passes(std::uint64_t request) const { return !cause_ || cause_->request == request; }
+  // The first fault: out of line, so that hook_called()'s usual case saves no registers.
+  [[gnu::cold]] void stop_at(const server::HookRecord& record);
 
   server::ServerObserver& next_;
   bool active_;

@@ -109,25 +109,27 @@ void ReplayReport::control_called(const loader::ControlCall& call) {
 
 void ReplayReport::hook_called(const server::HookRecord& record) {
   ++calls_[static_cast<std::size_t>(record.hook)];
-  latency_.add(record.hook, record.call->duration, record.request);
   checked_findings_ += record.call->findings.size();
-  // The label is built only for a line that is logged: this runs for every hook call.
-  const auto label = [&record] {
-    std::string hook(loader::to_string(record.hook));
-    const auto code = code_name(record.hook, record.code);
-    if (!code.empty()) {
-      hook += "(" + code + ")";
-    }
-    return hook;
-  };
-  if (!record.call->fault) {
-    if (slow_hook_ && record.call->duration > *slow_hook_) {
-      check_slow(record.call->duration, label(), record.request);
-    }
-    return;
+  if (record.call->fault) {
+    report_fault(record);
+  } else if (slow_hook_ && record.call->duration > *slow_hook_) {
+    check_slow(record.call->duration, hook_label(record), record.request);
   }
+  latency_.add(record.hook, record.call->duration, record.request);
+}
+
+std::string ReplayReport::hook_label(const server::HookRecord& record) {
+  std::string hook(loader::to_string(record.hook));
+  const auto code = code_name(record.hook, record.code);
+  if (!code.empty()) {
+    hook += "(" + code + ")";
+  }
+  return hook;
+}
+
+void ReplayReport::report_fault(const server::HookRecord& record) {
   ++faults_;
-  const std::string hook = label();
+  const std::string hook = hook_label(record);
   const auto& fault = *record.call->fault;
   const char* what = fault.timed_out ? "" : "crashed: ";
   const std::string text = reports::fault_summary(fault) + reports::fault_backtrace_lines(fault);

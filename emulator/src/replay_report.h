@@ -75,6 +75,10 @@ class ReplayReport final : public server::ServerObserver {
 
   void check_slow(std::chrono::nanoseconds duration, const std::string& hook,
                   std::uint64_t request);
+  // hook_called()'s rare cases, out of line so that its usual case (every
+  // hook call of the run) saves no registers: "PktDrop(DUPLICATE)".
+  [[gnu::cold]] static std::string hook_label(const server::HookRecord& record);
+  [[gnu::cold]] void report_fault(const server::HookRecord& record);
 
   std::array<std::uint64_t, loader::kHookCount> calls_{};
   reports::HookLatency latency_;
