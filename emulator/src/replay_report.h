@@ -75,8 +75,8 @@ class ReplayReport final : public server::ServerObserver {
 
   void check_slow(std::chrono::nanoseconds duration, const std::string& hook,
                   std::uint64_t request);
-  // hook_called()'s rare cases, out of line so that its usual case (every
-  // hook call of the run) saves no registers: "PktDrop(DUPLICATE)".
+  // hook_called()'s rare cases, out of line to keep its usual case (every
+  // hook call of the run) short. hook_label gives "PktDrop(DUPLICATE)".
   [[gnu::cold]] static std::string hook_label(const server::HookRecord& record);
   [[gnu::cold]] void report_fault(const server::HookRecord& record);
 
