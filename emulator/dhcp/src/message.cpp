@@ -14,7 +14,7 @@ namespace {
 // option, the end of the area, or an option that runs past it.
 std::optional<OptionOverrun> scan_area(std::span<const std::uint8_t> bytes, OptionArea area,
                                        std::size_t begin, std::size_t end,
-                                       std::vector<OptionRef>& out) {
+                                       std::vector<OptionRef>& out, std::size_t& type_index) {
   std::size_t at = begin;
   while (at < end) {
     const std::uint8_t code = bytes[at];
@@ -30,6 +30,9 @@ std::optional<OptionOverrun> scan_area(std::span<const std::uint8_t> bytes, Opti
       return OptionOverrun{code, area, at};
     }
     const std::size_t length = bytes[at + 1];
+    if (code == option::message_type && type_index == MessageView::kNoOption) {
+      type_index = out.size();
+    }
     out.push_back(OptionRef{code, area, at + 2, length});
     at += 2 + length;
   }
@@ -52,7 +55,8 @@ std::uint8_t honoured_overload(const MessageView& message) {
 
 void scan_options(MessageView& message) {
   const auto scan = [&message](OptionArea area, std::size_t begin, std::size_t end) {
-    auto overrun = scan_area(message.bytes, area, begin, end, message.options);
+    auto overrun =
+        scan_area(message.bytes, area, begin, end, message.options, message.message_type_index);
     if (overrun && !message.overrun) {
       message.overrun = overrun;
     }
@@ -141,6 +145,12 @@ bool MessageView::sname_holds_options() const {
 }
 
 std::optional<OptionRef> MessageView::find_option(std::uint8_t code) const {
+  if (code == option::message_type) {
+    if (message_type_index == kNoOption) {
+      return std::nullopt;
+    }
+    return options[message_type_index];
+  }
   const auto found = std::find_if(options.begin(), options.end(),
                                   [code](const OptionRef& each) { return each.code == code; });
   if (found == options.end()) {

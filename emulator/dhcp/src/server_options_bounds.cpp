@@ -45,20 +45,4 @@ std::vector<std::string_view> members_outside(const DHCP_SERVER_OPTIONS& options
   return outside;
 }
 
-bool read_back_stays_inside(const DHCP_SERVER_OPTIONS& options,
-                            std::span<const std::uint8_t> datagram) {
-  // As read_back_server_options() tells them: a pointer at the datagram's end
-  // is not into it.
-  const auto starts_inside = [&](const void* pointer, std::size_t length) {
-    return reinterpret_cast<std::uintptr_t>(pointer) <
-               reinterpret_cast<std::uintptr_t>(datagram.data()) + datagram.size() &&
-           lies_inside(pointer, length, datagram);
-  };
-  bool inside = options.ScopeId == nullptr || starts_inside(options.ScopeId, 4);
-  for_each_member(options, [&](std::string_view, const void* pointer, std::size_t length) {
-    inside = inside && (pointer == nullptr || starts_inside(pointer, length));
-  });
-  return inside;
-}
-
 }  // namespace calloutemu::dhcp

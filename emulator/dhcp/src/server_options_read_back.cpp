@@ -10,15 +10,31 @@ namespace {
 // Reads what members point at, by the rules in the header.
 class MemberReader {
  public:
-  MemberReader(std::span<const std::uint8_t> datagram, std::vector<std::string_view>& unreadable)
-      : datagram_(datagram), unreadable_(unreadable) {}
+  // Reaching outside `datagram`: read as the server would, or (kInsideOnly)
+  // not read at all, only noted in met_outside().
+  enum Reach : bool { kAnywhere, kInsideOnly };
+
+  MemberReader(std::span<const std::uint8_t> datagram, std::vector<std::string_view>& unreadable,
+               Reach reach)
+      : datagram_(datagram), unreadable_(unreadable), reach_(reach) {}
+
+  bool met_outside() const { return met_outside_; }
 
   std::optional<std::span<const std::uint8_t>> bytes(const void* pointer, std::size_t length,
                                                      std::string_view member) {
     if (pointer == nullptr) {
       return std::nullopt;
     }
-    if (!readable(reinterpret_cast<std::uintptr_t>(pointer), length)) {
+    // Addresses are compared as integers: the pointer may be into any object.
+    const auto address = reinterpret_cast<std::uintptr_t>(pointer);
+    const auto begin = reinterpret_cast<std::uintptr_t>(datagram_.data());
+    const std::uintptr_t end = begin + datagram_.size();
+    const bool inside = address >= begin && address < end;
+    if (!inside && reach_ == kInsideOnly) {
+      met_outside_ = true;
+      return std::nullopt;
+    }
+    if (length > (inside ? end - address : kMaxReadBackLength)) {
       unreadable_.push_back(member);
       return std::nullopt;
     }
@@ -51,18 +67,10 @@ class MemberReader {
   }
 
  private:
-  // Addresses are compared as integers: the pointer may be into any object.
-  bool readable(std::uintptr_t address, std::size_t length) const {
-    const auto begin = reinterpret_cast<std::uintptr_t>(datagram_.data());
-    const std::uintptr_t end = begin + datagram_.size();
-    if (address >= begin && address < end) {
-      return length <= end - address;
-    }
-    return length <= kMaxReadBackLength;
-  }
-
   std::span<const std::uint8_t> datagram_;
   std::vector<std::string_view>& unreadable_;
+  Reach reach_;
+  bool met_outside_ = false;
 };
 
 // An untouched MessageType is judged as the request's option 53 is; one the
@@ -88,14 +96,11 @@ void read_message_type(const DHCP_SERVER_OPTIONS& options, const MessageView& re
   }
 }
 
-}  // namespace
-
-void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
-                              ServerOptionsReadBack& out) {
+void read_members(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                  MemberReader& read, ServerOptionsReadBack& out) {
   out.message_type.reset();
   out.malformed_message_type = false;
   out.unreadable.clear();
-  MemberReader read(request.bytes, out.unreadable);
   read_message_type(options, request, read, out);
   out.subnet_mask = read.dword(options.SubnetMask, "SubnetMask");
   out.requested_address = read.dword(options.RequestedAddress, "RequestedAddress");
@@ -117,6 +122,21 @@ void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageV
   out.ds_domain_name_requested = options.DSDomainNameRequested != FALSE;
   read.copy(out.ds_domain_name, options.DSDomainName, options.DSDomainNameLen, "DSDomainName");
   out.scope_id = read.dword(options.ScopeId, "ScopeId");
+}
+
+}  // namespace
+
+void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                              ServerOptionsReadBack& out) {
+  MemberReader read(request.bytes, out.unreadable, MemberReader::kAnywhere);
+  read_members(options, request, read, out);
+}
+
+bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options,
+                                     const MessageView& request, ServerOptionsReadBack& out) {
+  MemberReader read(request.bytes, out.unreadable, MemberReader::kInsideOnly);
+  read_members(options, request, read, out);
+  return !read.met_outside();
 }
 
 ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& options,

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "calloutemu/dhcp/validation.h"
@@ -42,39 +44,70 @@ TEST(MembersOutside, NamesEachMemberPointingOutOrRunningPastTheEnd) {
             (std::vector<std::string_view>{"SubnetMask", "Server", "MachineName"}));
 }
 
-TEST(ReadBackStaysInside, RightAfterFilling) {
-  const Bytes bytes = testing::rich_discover();
-  const DHCP_SERVER_OPTIONS options = filled(bytes);
-  EXPECT_TRUE(read_back_stays_inside(options, bytes));
+// read_back_server_options_inside: the server's read back without the trap.
+class ReadBackInside : public ::testing::Test {
+ protected:
+  // Both read backs of `options`: what the inside-only one returned, and
+  // whether it then matched the full one.
+  bool inside(const DHCP_SERVER_OPTIONS& options) {
+    inside_seen_ = {};
+    return read_back_server_options_inside(options, view_, inside_seen_);
+  }
+  ServerOptionsReadBack full(const DHCP_SERVER_OPTIONS& options) const {
+    return read_back_server_options(options, view_);
+  }
+
+  Bytes bytes_ = testing::rich_discover();
+  MessageView view_ = *parse_message(bytes_);
+  ServerOptionsReadBack inside_seen_;
+};
+
+TEST_F(ReadBackInside, RightAfterFillingReadsWhatTheFullReadBackReads) {
+  const DHCP_SERVER_OPTIONS options = filled(bytes_);
+  ASSERT_TRUE(inside(options));
+  EXPECT_EQ(inside_seen_, full(options));
+  EXPECT_EQ(inside_seen_.machine_name, "host-1");
 }
 
-// Each way out of the datagram, one at a time: the read back then needs the trap.
-TEST(ReadBackStaysInside, NotWhenAnyPointerLeavesTheDatagram) {
-  Bytes bytes = testing::rich_discover();
-  DWORD elsewhere = 0;
-  const std::vector<std::pair<std::string, void (*)(DHCP_SERVER_OPTIONS&, Bytes&, DWORD&)>> edits =
-      {
-          {"Server elsewhere", [](auto& o, auto&, auto& e) { o.Server = &e; }},
-          {"ScopeId elsewhere", [](auto& o, auto&, auto& e) { o.ScopeId = &e; }},
-          {"SubnetMask with 1 of its 4 bytes inside",
-           [](auto& o, auto& b, auto&) { o.SubnetMask = reinterpret_cast<DWORD*>(&b.back()); }},
-          {"MachineName running past the end",
-           [](auto& o, auto& b, auto&) { o.MachineNameLength = static_cast<DWORD>(b.size()); }},
+// Each way out of the datagram, one at a time: false, and the member is not
+// read (the "elsewhere" address is unmapped: reading it would crash the test).
+TEST_F(ReadBackInside, StopsAtAnyPointerStartingOutsideTheDatagram) {
+  auto* const unmapped = reinterpret_cast<DWORD*>(std::uintptr_t{16});
+  const std::vector<std::pair<std::string, void (*)(DHCP_SERVER_OPTIONS&, Bytes&, DWORD*)>>
+      edits = {
+          {"Server elsewhere", [](auto& o, auto&, auto* e) { o.Server = e; }},
+          {"ScopeId elsewhere", [](auto& o, auto&, auto* e) { o.ScopeId = e; }},
+          {"MachineName elsewhere",
+           [](auto& o, auto&, auto* e) { o.MachineName = reinterpret_cast<CHAR*>(e); }},
+          {"MessageType elsewhere",
+           [](auto& o, auto&, auto* e) { o.MessageType = reinterpret_cast<BYTE*>(e); }},
           {"DNSName at the end, empty",
-           [](auto& o, auto& b, auto&) {
+           [](auto& o, auto& b, auto*) {
              o.DNSName = b.data() + b.size();
              o.DNSNameLength = 0;
            }},
       };
   for (const auto& [what, edit] : edits) {
-    DHCP_SERVER_OPTIONS options = filled(bytes);
-    edit(options, bytes, elsewhere);
-    EXPECT_FALSE(read_back_stays_inside(options, bytes)) << what;
+    DHCP_SERVER_OPTIONS options = filled(bytes_);
+    edit(options, bytes_, unmapped);
+    EXPECT_FALSE(inside(options)) << what;
   }
-  DHCP_SERVER_OPTIONS options = filled(bytes);
-  options.OverlayFields = &bytes.back();  // 1 byte left, 1 needed
+}
+
+// A pointer into the datagram whose value runs past its end is not read by
+// either: listed as unreadable, and no trap is needed.
+TEST_F(ReadBackInside, ListsValuesRunningPastTheEndAsTheFullReadBackDoes) {
+  DHCP_SERVER_OPTIONS options = filled(bytes_);
+  options.SubnetMask = reinterpret_cast<DWORD*>(&bytes_.back());  // 1 byte left, 4 needed
+  options.MachineNameLength = static_cast<DWORD>(bytes_.size());
+  options.OverlayFields = &bytes_.back();  // 1 byte left, 1 needed: read
   options.MessageType = nullptr;
-  EXPECT_TRUE(read_back_stays_inside(options, bytes));
+  ASSERT_TRUE(inside(options));
+  EXPECT_EQ(inside_seen_, full(options));
+  EXPECT_EQ(inside_seen_.unreadable,
+            (std::vector<std::string_view>{"SubnetMask", "MachineName"}));
+  EXPECT_EQ(inside_seen_.overlay_fields, bytes_.back());
+  EXPECT_TRUE(inside_seen_.is_bootp());
 }
 
 TEST(FillServerOptions, PointsEveryMemberIntoTheRequest) {

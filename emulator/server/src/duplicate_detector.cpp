@@ -25,12 +25,21 @@ RequestKey request_key(const dhcp::MessageView& message) {
   if (const auto type = message.message_type()) {
     key.message_type = static_cast<std::uint8_t>(*type);
   }
-  auto four_bytes = [&](std::uint8_t code) -> std::uint32_t {
-    const auto data = message.find_option_data(code);
-    return data && data->size() == 4 ? load_be32(data->data()) : 0;
+  // Options 50 and 54, each from its first occurrence, in one pass.
+  auto four_bytes = [&](const dhcp::OptionRef& option) -> std::uint32_t {
+    return option.length == 4 ? load_be32(message.bytes.data() + option.data_offset) : 0;
   };
-  key.requested_address = four_bytes(dhcp::option::requested_address);
-  key.server_identifier = four_bytes(dhcp::option::server_identifier);
+  bool requested_address_seen = false;
+  bool server_identifier_seen = false;
+  for (const dhcp::OptionRef& option : message.options) {
+    if (option.code == dhcp::option::requested_address && !requested_address_seen) {
+      requested_address_seen = true;
+      key.requested_address = four_bytes(option);
+    } else if (option.code == dhcp::option::server_identifier && !server_identifier_seen) {
+      server_identifier_seen = true;
+      key.server_identifier = four_bytes(option);
+    }
+  }
   return key;
 }
 

@@ -296,12 +296,10 @@ bool ServerCore::handle_options(Packet& packet, const dhcp::MessageView& view) {
   ReadOptions& read = read_;
   // The usual case, the pointers left in the server's own receive buffer,
   // cannot fault: it is read back without the trap.
-  const auto read_back = [&] { dhcp::read_back_server_options(options_, view, read.values); };
   std::optional<loader::Fault> fault;
-  if (!packet.buffer.replaced() && dhcp::read_back_stays_inside(options_, view.bytes)) {
-    read_back();
-  } else {
-    fault = hooks_.guarded(read_back);
+  if (packet.buffer.replaced() ||
+      !dhcp::read_back_server_options_inside(options_, view, read.values)) {
+    fault = hooks_.guarded([&] { dhcp::read_back_server_options(options_, view, read.values); });
   }
   if (fault) {
     finding("HandleOptions left a pointer in DHCP_SERVER_OPTIONS that faults when read (" +

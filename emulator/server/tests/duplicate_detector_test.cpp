@@ -6,6 +6,9 @@
 
 #include <chrono>
 
+#include "calloutemu/dhcp/message.h"
+#include "packet_maker.h"
+
 namespace calloutemu::server {
 namespace {
 
@@ -21,6 +24,42 @@ RequestKey key(std::uint32_t xid, std::uint8_t type = 1) {
       0x02, 0, 0, 0, static_cast<std::uint8_t>(xid >> 8), static_cast<std::uint8_t>(xid)};
   result.message_type = type;
   return result;
+}
+
+// The key takes each of options 53, 50 and 54 from its first occurrence; 50
+// and 54 count only when 4 bytes long.
+TEST(RequestKeyOf, EachOptionFromItsFirstOccurrence) {
+  const auto bytes = dhcp::testing::PacketMaker()
+                         .xid(0x01020304)
+                         .chaddr({0x02, 0, 0, 0, 0, 9})
+                         .option(54, {192, 0, 2, 1})
+                         .option(50, {198, 51, 100})
+                         .option(53, {3})
+                         .option(50, {198, 51, 100, 7})
+                         .option(54, {192, 0, 2, 2})
+                         .option(53, {1})
+                         .end()
+                         .bytes();
+  const auto message = dhcp::parse_message(bytes);
+  ASSERT_TRUE(message);
+  const RequestKey made = request_key(*message);
+  EXPECT_EQ(made.transaction.xid, 0x01020304u);
+  EXPECT_EQ(made.transaction.hlen, 6);
+  EXPECT_EQ(made.transaction.chaddr[5], 9);
+  EXPECT_EQ(made.message_type, 3);
+  EXPECT_EQ(made.requested_address, 0u);  // the first 50 is 3 bytes long
+  EXPECT_EQ(made.server_identifier, 0xC0000201u);
+}
+
+TEST(RequestKeyOf, AbsentOptionsLeaveZeros) {
+  const auto bytes =
+      dhcp::testing::PacketMaker().xid(7).option(50, {198, 51, 100, 7}).end().bytes();
+  const auto message = dhcp::parse_message(bytes);
+  ASSERT_TRUE(message);
+  const RequestKey made = request_key(*message);
+  EXPECT_EQ(made.message_type, 0);
+  EXPECT_EQ(made.requested_address, 0xC6336407u);
+  EXPECT_EQ(made.server_identifier, 0u);
 }
 
 TEST(DuplicateDetector, TheSameRequestWithinTheWindowIsADuplicate) {

@@ -78,6 +78,10 @@ struct MessageView {
   std::uint8_t overload = 0;
   std::vector<OptionRef> options;        // every occurrence, pad and end excluded
   std::optional<OptionOverrun> overrun;  // the first one found, if any
+  // Where option 53's first occurrence is in `options` (kNoOption: absent).
+  // The parse sets it: every request asks for its type several times.
+  static constexpr std::size_t kNoOption = static_cast<std::size_t>(-1);
+  std::size_t message_type_index = kNoOption;
 
   // The first hlen bytes of chaddr (all 16 when hlen is over 16).
   std::span<const std::uint8_t> client_hardware_address() const;

@@ -50,13 +50,6 @@ void fill_server_options(const MessageView& request, DHCP_SERVER_OPTIONS& option
 std::vector<std::string_view> members_outside(const DHCP_SERVER_OPTIONS& options,
                                               std::span<const std::uint8_t> datagram);
 
-// True when read_back_server_options() reads nothing but `datagram`: each
-// non-NULL pointer, ScopeId's too, starts inside it and has its whole value
-// there. Reading back cannot fault then (when `datagram` is the server's own
-// buffer), so it needs no fault trap.
-bool read_back_stays_inside(const DHCP_SERVER_OPTIONS& options,
-                            std::span<const std::uint8_t> datagram);
-
 // What DHCP_SERVER_OPTIONS says after a hook ran: a callout's edits take
 // effect, in place or by pointing a member somewhere else. Addresses and
 // times are in host order; byte strings are copied.
@@ -96,6 +89,8 @@ struct ServerOptionsReadBack {
   std::vector<std::string_view> unreadable;
 
   bool is_bootp() const { return !message_type && !malformed_message_type; }
+
+  friend bool operator==(const ServerOptionsReadBack&, const ServerOptionsReadBack&) = default;
 };
 
 inline constexpr std::size_t kMaxReadBackLength = 65535;
@@ -106,5 +101,13 @@ ServerOptionsReadBack read_back_server_options(const DHCP_SERVER_OPTIONS& option
 // The same into `out`, reusing the storage its strings and vectors have.
 void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
                               ServerOptionsReadBack& out);
+// The same, reading nothing outside `request.bytes`: when the datagram is the
+// server's own buffer it cannot fault, so it needs no fault trap. False when
+// a non-NULL pointer (ScopeId's too) starts outside the datagram: that member
+// was not read and `out` is incomplete; read back again under the trap. A
+// pointer into the datagram whose value runs past its end is not read either,
+// only listed in `unreadable`, as read_back_server_options() lists it.
+bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options,
+                                     const MessageView& request, ServerOptionsReadBack& out);
 
 }  // namespace calloutemu::dhcp
