@@ -132,8 +132,8 @@ void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageV
   read_members(options, request, read, out);
 }
 
-bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options,
-                                     const MessageView& request, ServerOptionsReadBack& out) {
+bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                                     ServerOptionsReadBack& out) {
   MemberReader read(request.bytes, out.unreadable, MemberReader::kInsideOnly);
   read_members(options, request, read, out);
   return !read.met_outside();

@@ -73,8 +73,8 @@ TEST_F(ReadBackInside, RightAfterFillingReadsWhatTheFullReadBackReads) {
 // read (the "elsewhere" address is unmapped: reading it would crash the test).
 TEST_F(ReadBackInside, StopsAtAnyPointerStartingOutsideTheDatagram) {
   auto* const unmapped = reinterpret_cast<DWORD*>(std::uintptr_t{16});
-  const std::vector<std::pair<std::string, void (*)(DHCP_SERVER_OPTIONS&, Bytes&, DWORD*)>>
-      edits = {
+  const std::vector<std::pair<std::string, void (*)(DHCP_SERVER_OPTIONS&, Bytes&, DWORD*)>> edits =
+      {
           {"Server elsewhere", [](auto& o, auto&, auto* e) { o.Server = e; }},
           {"ScopeId elsewhere", [](auto& o, auto&, auto* e) { o.ScopeId = e; }},
           {"MachineName elsewhere",
@@ -104,8 +104,7 @@ TEST_F(ReadBackInside, ListsValuesRunningPastTheEndAsTheFullReadBackDoes) {
   options.MessageType = nullptr;
   ASSERT_TRUE(inside(options));
   EXPECT_EQ(inside_seen_, full(options));
-  EXPECT_EQ(inside_seen_.unreadable,
-            (std::vector<std::string_view>{"SubnetMask", "MachineName"}));
+  EXPECT_EQ(inside_seen_.unreadable, (std::vector<std::string_view>{"SubnetMask", "MachineName"}));
   EXPECT_EQ(inside_seen_.overlay_fields, bytes_.back());
   EXPECT_TRUE(inside_seen_.is_bootp());
 }

@@ -107,7 +107,7 @@ void read_back_server_options(const DHCP_SERVER_OPTIONS& options, const MessageV
 // was not read and `out` is incomplete; read back again under the trap. A
 // pointer into the datagram whose value runs past its end is not read either,
 // only listed in `unreadable`, as read_back_server_options() lists it.
-bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options,
-                                     const MessageView& request, ServerOptionsReadBack& out);
+bool read_back_server_options_inside(const DHCP_SERVER_OPTIONS& options, const MessageView& request,
+                                     ServerOptionsReadBack& out);
 
 }  // namespace calloutemu::dhcp
