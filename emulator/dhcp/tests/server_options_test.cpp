@@ -47,12 +47,12 @@ TEST(MembersOutside, NamesEachMemberPointingOutOrRunningPastTheEnd) {
 // read_back_server_options_inside: the server's read back without the trap.
 class ReadBackInside : public ::testing::Test {
  protected:
-  // Both read backs of `options`: what the inside-only one returned, and
-  // whether it then matched the full one.
+  // The inside-only read back of `options` into inside_seen_: its answer.
   bool inside(const DHCP_SERVER_OPTIONS& options) {
     inside_seen_ = {};
     return read_back_server_options_inside(options, view_, inside_seen_);
   }
+  // The read back the server does under the trap.
   ServerOptionsReadBack full(const DHCP_SERVER_OPTIONS& options) const {
     return read_back_server_options(options, view_);
   }
