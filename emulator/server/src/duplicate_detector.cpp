@@ -27,7 +27,8 @@ RequestKey request_key(const dhcp::MessageView& message) {
   }
   // Options 50 and 54, each from its first occurrence, in one pass.
   auto four_bytes = [&](const dhcp::OptionRef& option) -> std::uint32_t {
-    return option.length == 4 ? load_be32(message.bytes.data() + option.data_offset) : 0;
+    const auto data = message.option_data(option);
+    return data.size() == 4 ? load_be32(data.data()) : 0;
   };
   bool requested_address_seen = false;
   bool server_identifier_seen = false;
