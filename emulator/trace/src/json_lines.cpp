@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -13,10 +13,68 @@
 namespace calloutemu::trace::detail {
 namespace {
 
+// Where a line is written: a cursor into `out`, which is grown ahead in
+// large steps, so that each piece of a line is a bounds check and a copy
+// rather than a call into std::string (a trace line has some 40 pieces, and
+// --trace writes five lines a request). finish() gives `out` its final size.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string& out) : out_(out) { grow_from(out.size(), kStep); }
+
+  // Room for `count` more bytes; advance() past what was written there.
+  char* room(std::size_t count) {
+    if (static_cast<std::size_t>(end_ - at_) < count) [[unlikely]] {
+      grow_from(used(), count + kStep);
+    }
+    return at_;
+  }
+  void advance(char* to) { at_ = to; }
+
+  void append(std::string_view text) {
+    char* to = room(text.size());
+    std::memcpy(to, text.data(), text.size());
+    at_ = to + text.size();
+  }
+  void put(char c) {
+    char* to = room(1);
+    *to = c;
+    at_ = to + 1;
+  }
+  // Text that may need escaping goes through std::string itself.
+  std::string& synced() {
+    out_.resize(used());
+    return out_;
+  }
+  void resume() { grow_from(out_.size(), kStep); }
+  void finish() { out_.resize(used()); }
+
+ private:
+  static constexpr std::size_t kStep = 512;
+  std::size_t used() const { return static_cast<std::size_t>(at_ - out_.data()); }
+  [[gnu::noinline]] void grow_from(std::size_t used, std::size_t more) {
+    out_.resize(std::max(used + more, out_.size()));
+    at_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+
+  std::string& out_;
+  char* at_ = nullptr;  // the bytes of `out_` before it are the line so far
+  char* end_ = nullptr;
+};
+
+// Whether a JSON string needs nothing escaped or replaced: printable ASCII
+// without `"` and `\`, as every name the trace itself writes is.
+bool is_plain(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\';
+  });
+}
+
 class JsonObject {
  public:
-  explicit JsonObject(std::string& out) : out_(out) { out_.push_back('{'); }
-  void close() { out_.push_back('}'); }
+  explicit JsonObject(LineCursor& out) : out_(out) { out_.put('{'); }
+  void close() { out_.put('}'); }
 
   void string(std::string_view key, std::string_view value) {
     this->key(key);
@@ -28,22 +86,22 @@ class JsonObject {
   }
   void boolean(std::string_view key, bool value) {
     this->key(key);
-    raw(value ? "true" : "false");
+    out_.append(value ? "true" : "false");
   }
   void null(std::string_view key) {
     this->key(key);
-    raw("null");
+    out_.append("null");
   }
   void strings(std::string_view key, const std::vector<std::string>& values) {
     this->key(key);
-    out_.push_back('[');
+    out_.put('[');
     for (std::size_t index = 0; index < values.size(); ++index) {
       if (index > 0) {
-        out_.push_back(',');
+        out_.put(',');
       }
       quoted(values[index]);
     }
-    out_.push_back(']');
+    out_.put(']');
   }
   // {"name":"DUPLICATE","number":1}
   void code(std::string_view key, std::string_view name, DWORD number) {
@@ -55,22 +113,21 @@ class JsonObject {
   }
   void packet(std::string_view key, const PacketDigest& packet) {
     this->key(key);
-    raw(R"({"length":)");
+    out_.append(R"({"length":)");
     decimal(packet.length);
-    static constexpr char kHex[] = "0123456789abcdef";
     char hash[] = R"(,"hash":"0000000000000000")";  // digits at 9..24
     for (int digit = 0; digit < 16; ++digit) {
-      hash[24 - digit] = kHex[(packet.hash >> (4 * digit)) & 0xF];
+      hash[24 - digit] = kHexDigits[(packet.hash >> (4 * digit)) & 0xF];
     }
-    out_.append(hash, sizeof hash - 1);
-    out_.push_back('}');
+    out_.append({hash, sizeof hash - 1});
+    out_.put('}');
   }
   void address(std::string_view key, DWORD value) {
     this->key(key);
-    out_.push_back('"');
+    out_.put('"');
     for (int shift = 24; shift >= 0; shift -= 8) {
       decimal((value >> shift) & 0xFF);
-      out_.push_back(shift > 0 ? '.' : '"');
+      out_.put(shift > 0 ? '.' : '"');
     }
   }
   void id(std::string_view key, char prefix, std::uint64_t id) {
@@ -79,18 +136,22 @@ class JsonObject {
       return;
     }
     this->key(key);
-    out_.push_back('"');
-    out_.push_back(prefix);
+    out_.put('"');
+    out_.put(prefix);
     decimal(id);
-    out_.push_back('"');
+    out_.put('"');
   }
   void hw_address(std::string_view key, const std::vector<std::uint8_t>& bytes) {
     this->key(key);
-    out_.push_back('"');
+    out_.put('"');
     for (std::size_t index = 0; index < bytes.size(); ++index) {
-      fmt::format_to(std::back_inserter(out_), "{}{:02x}", index > 0 ? ":" : "", bytes[index]);
+      if (index > 0) {
+        out_.put(':');
+      }
+      out_.put(kHexDigits[bytes[index] >> 4]);
+      out_.put(kHexDigits[bytes[index] & 0xF]);
     }
-    out_.push_back('"');
+    out_.put('"');
   }
   void microseconds(std::string_view key, std::chrono::nanoseconds duration) {
     this->key(key);
@@ -101,29 +162,42 @@ class JsonObject {
     const char digits[] = {'.', static_cast<char>('0' + fraction / 100),
                            static_cast<char>('0' + fraction / 10 % 10),
                            static_cast<char>('0' + fraction % 10)};
-    out_.append(digits, sizeof digits);
+    out_.append({digits, sizeof digits});
   }
 
  private:
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+
   // Keys are our own identifiers: nothing to escape.
   void key(std::string_view name) {
-    out_.append(first_ ? "\"" : ",\"");
+    char* to = out_.room(name.size() + 4);
+    if (!first_) {
+      *to++ = ',';
+    }
     first_ = false;
-    out_.append(name);
-    out_.append("\":");
+    *to++ = '"';
+    std::memcpy(to, name.data(), name.size());
+    to += name.size();
+    *to++ = '"';
+    *to++ = ':';
+    out_.advance(to);
   }
   void quoted(std::string_view text) {
-    out_.push_back('"');
-    append_json_string(out_, text);
-    out_.push_back('"');
+    out_.put('"');
+    if (is_plain(text)) {
+      out_.append(text);
+    } else {
+      append_json_string(out_.synced(), text);
+      out_.resume();
+    }
+    out_.put('"');
   }
-  void raw(std::string_view text) { out_.append(text); }
   void decimal(std::uint64_t value) {
     const fmt::format_int text(value);
-    out_.append(text.data(), text.size());
+    out_.append({text.data(), text.size()});
   }
 
-  std::string& out_;
+  LineCursor& out_;
   bool first_ = true;
 };
 
@@ -209,7 +283,8 @@ void append_hook(JsonObject& json, const HookCallRecord& hook) {
 }  // namespace
 
 void append_json_line(std::string& out, const TraceRecord& record) {
-  JsonObject json(out);
+  LineCursor cursor(out);
+  JsonObject json(cursor);
   json.string("record", to_string(record.type));
   switch (record.type) {
     case RecordType::header:
@@ -227,7 +302,8 @@ void append_json_line(std::string& out, const TraceRecord& record) {
       break;
   }
   json.close();
-  out.push_back('\n');
+  cursor.put('\n');
+  cursor.finish();
 }
 
 }  // namespace calloutemu::trace::detail

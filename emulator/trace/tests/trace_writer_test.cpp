@@ -174,6 +174,34 @@ TEST(TraceWriter, EscapesStringsSoEveryLineIsValidJson) {
   EXPECT_NE(out.str().find(R"(\u0000end)"), std::string::npos);
 }
 
+// A line is written ahead into room made 512 bytes at a time: lines many
+// times that long, plain and escaped text in turn, come out whole.
+TEST(TraceWriter, WritesLinesLongerThanItsRoomWhole) {
+  std::ostringstream out;
+  TraceWriter writer(out, "test");
+  const std::string plain(3000, 'p');
+  const std::string escaped = std::string(700, 'e') + "\"\n" + std::string(700, 'e');
+  std::vector<std::string> backtrace;
+  for (int frame = 0; frame < 100; ++frame) {
+    backtrace.push_back(
+        fmt::format("#{} {} at callout.c:{}", frame, frame % 2 ? plain : escaped, frame));
+  }
+  auto call = packet_call(Hook::pkt_drop, DHCP_DROP_PROCESSED, 1);
+  call.call.fault = loader::Fault{escaped, 0, 0};
+  call.call.fault->location = plain;
+  call.call.fault->backtrace = backtrace;
+  writer.hook_called(call.record());
+  writer.hook_called(packet_call(Hook::pkt_drop, DHCP_DROP_PROCESSED, 2).record());
+  ASSERT_TRUE(writer.close().ok());
+  const auto parsed = parse_lines(out.str());
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[0]["fault"], escaped);
+  EXPECT_EQ(parsed[0]["location"], plain);
+  EXPECT_EQ(parsed[0]["backtrace"], json(backtrace));
+  EXPECT_EQ(parsed[0]["duration_us"], parsed[1]["duration_us"]);
+  EXPECT_EQ(parsed[1]["request"], 2);
+}
+
 TEST(TraceWriter, WritesDurationsInMicrosecondsWithThreeDecimals) {
   std::ostringstream out;
   TraceWriter writer(out, "test");
