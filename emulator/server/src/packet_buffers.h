@@ -81,6 +81,8 @@ class HandedBuffer {
   BYTE* packet() const { return packet_; }
   DWORD size() const { return size_; }
   bool replaced() const { return packet_ != own_; }
+  // The packet lies in the server's own buffer, whole: reading it cannot fault.
+  bool whole_in_own_buffer() const { return packet_ == own_ && size_ <= dhcp::kServerBufferSize; }
   // The largest PacketSize the packet had in the server's buffer.
   std::size_t high_water() const { return high_water_; }
 

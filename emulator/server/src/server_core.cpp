@@ -344,24 +344,22 @@ void ServerCore::count_call_findings(const loader::HookCall& call) {
 }
 
 // A replaced buffer is the callout's memory: read under the trap, as the
-// server's own reads of it are.
-void ServerCore::copy_before(const HandedBuffer& buffer) {
+// server's own reads of it are. A packet whole in the server's own buffer
+// cannot fault.
+void ServerCore::copy_packet(const HandedBuffer& buffer, std::vector<BYTE>& into) {
   const BYTE* bytes = buffer.packet();
   const std::size_t length = bytes == nullptr ? 0 : buffer.size();
-  before_.resize(length);
-  if (hooks_.guarded([&] { std::copy_n(bytes, length, before_.data()); })) {
-    before_.clear();
+  into.resize(length);
+  if (buffer.whole_in_own_buffer()) {
+    std::copy_n(bytes, length, into.data());
+  } else if (hooks_.guarded([&] { std::copy_n(bytes, length, into.data()); })) {
+    into.clear();
   }
 }
 
 const HookArguments* ServerCore::detailed_arguments(const HandedBuffer& buffer,
                                                     const Packet& packet, DWORD ip_address) {
-  const BYTE* bytes = buffer.packet();
-  const std::size_t length = bytes == nullptr ? 0 : buffer.size();
-  after_.resize(length);
-  if (hooks_.guarded([&] { std::copy_n(bytes, length, after_.data()); })) {
-    after_.clear();
-  }
+  copy_packet(buffer, after_);
   arguments_ = HookArguments{};
   arguments_.packet = before_;
   arguments_.packet_after = after_;

@@ -212,10 +212,10 @@ class ServerCore {
   // then the arguments of the call that used it.
   void snapshot(const HandedBuffer& buffer) {
     if (detailed_) {
-      copy_before(buffer);
+      copy_packet(buffer, before_);
     }
   }
-  void copy_before(const HandedBuffer& buffer);
+  void copy_packet(const HandedBuffer& buffer, std::vector<BYTE>& into);
   const HookArguments* packet_arguments(const HandedBuffer& buffer, const Packet& packet,
                                         DWORD ip_address) {
     return detailed_ ? detailed_arguments(buffer, packet, ip_address) : nullptr;

@@ -264,6 +264,71 @@ TEST(HookArguments, ArgumentsShowAReplacedPacketAndItsNewBytes) {
   EXPECT_EQ(observer.copies[1].packet, replacement);  // what the next hook got
 }
 
+// Copying a packet for the observers reads the server's own buffer directly
+// (it cannot fault) and anything else under the trap: here every trapped
+// read faults, as a wild pointer's would.
+TEST(HookArguments, APacketInTheServersBufferIsCopiedWithoutTheTrap) {
+  RecordingHooks hooks;
+  hooks.guarded_faults = true;
+  ArgumentsObserver observer;
+  DhcpServer server(model_settings(), hooks, observer);
+  const Bytes datagram = msg::discover(1, 0x1001);
+  Request request;
+  request.number = 1;
+  request.destination_address = kBroadcast;
+  request.payload = datagram;
+  server.process(request, nullptr);
+  ASSERT_EQ(observer.copies.size(), hooks.calls().size());
+  for (std::size_t i = 0; i < observer.copies.size(); ++i) {
+    SCOPED_TRACE(hooks.calls()[i].name());
+    EXPECT_EQ(observer.copies[i].packet, hooks.calls()[i].bytes);
+    EXPECT_EQ(observer.copies[i].packet_after, hooks.calls()[i].bytes);
+  }
+}
+
+TEST(HookArguments, AReplacementIsCopiedUnderTheTrap) {
+  RecordingHooks hooks;
+  ArgumentsObserver observer;
+  DhcpServer server(model_settings(), hooks, observer);
+  Bytes replacement = msg::discover(7, 0x7007);
+  hooks.on_new_pkt = [&](std::uint64_t, BYTE** packet, DWORD* size, void**, BOOL*) {
+    *packet = replacement.data();
+    *size = static_cast<DWORD>(replacement.size());
+    hooks.guarded_faults = true;  // from now on every trapped read faults
+  };
+  const Bytes datagram = msg::discover(1, 0x1001);
+  Request request;
+  request.number = 1;
+  request.destination_address = kBroadcast;
+  request.payload = datagram;
+  server.process(request, nullptr);
+  ASSERT_GE(observer.copies.size(), 1u);
+  EXPECT_EQ(observer.copies[0].packet, datagram);
+  EXPECT_TRUE(observer.copies[0].replaced);
+  EXPECT_TRUE(observer.copies[0].packet_after.empty()) << "read without the trap";
+}
+
+// PacketSize past the end of the server's buffer: what lies after it is not
+// the server's to read without the trap.
+TEST(HookArguments, ASizePastTheServersBufferIsCopiedUnderTheTrap) {
+  RecordingHooks hooks;
+  ArgumentsObserver observer;
+  DhcpServer server(model_settings(), hooks, observer);
+  hooks.on_new_pkt = [&](std::uint64_t, BYTE**, DWORD* size, void**, BOOL*) {
+    *size = 60000;
+    hooks.guarded_faults = true;
+  };
+  const Bytes datagram = msg::discover(1, 0x1001);
+  Request request;
+  request.number = 1;
+  request.destination_address = kBroadcast;
+  request.payload = datagram;
+  server.process(request, nullptr);
+  ASSERT_GE(observer.copies.size(), 1u);
+  EXPECT_FALSE(observer.copies[0].replaced);
+  EXPECT_TRUE(observer.copies[0].packet_after.empty()) << "read without the trap";
+}
+
 TEST(HookArguments, ObserversNotAskingGetNoArguments) {
   Harness h;
   struct Checking final : ServerObserver {
