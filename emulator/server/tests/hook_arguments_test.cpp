@@ -199,6 +199,15 @@ class ArgumentsObserver final : public ServerObserver {
   std::vector<CopiedArguments> copies;
 };
 
+// `datagram` as the run's first request, broadcast.
+void process_first(DhcpServer& server, const Bytes& datagram) {
+  Request request;
+  request.number = 1;
+  request.destination_address = kBroadcast;
+  request.payload = datagram;
+  server.process(request, nullptr);
+}
+
 TEST(HookArguments, ObserversAskingForArgumentsGetWhatEachHookWasCalledWith) {
   RecordingHooks hooks;
   ArgumentsObserver observer;
@@ -252,11 +261,7 @@ TEST(HookArguments, ArgumentsShowAReplacedPacketAndItsNewBytes) {
     *size = static_cast<DWORD>(replacement.size());
   };
   const Bytes datagram = msg::discover(1, 0x1001);
-  Request request;
-  request.number = 1;
-  request.destination_address = kBroadcast;
-  request.payload = datagram;
-  server.process(request, nullptr);
+  process_first(server, datagram);
   ASSERT_GE(observer.copies.size(), 2u);
   EXPECT_EQ(observer.copies[0].packet, datagram);
   EXPECT_EQ(observer.copies[0].packet_after, replacement);
@@ -273,11 +278,7 @@ TEST(HookArguments, APacketInTheServersBufferIsCopiedWithoutTheTrap) {
   ArgumentsObserver observer;
   DhcpServer server(model_settings(), hooks, observer);
   const Bytes datagram = msg::discover(1, 0x1001);
-  Request request;
-  request.number = 1;
-  request.destination_address = kBroadcast;
-  request.payload = datagram;
-  server.process(request, nullptr);
+  process_first(server, datagram);
   ASSERT_EQ(observer.copies.size(), hooks.calls().size());
   for (std::size_t i = 0; i < observer.copies.size(); ++i) {
     SCOPED_TRACE(hooks.calls()[i].name());
@@ -297,11 +298,7 @@ TEST(HookArguments, AReplacementIsCopiedUnderTheTrap) {
     hooks.guarded_faults = true;  // from now on every trapped read faults
   };
   const Bytes datagram = msg::discover(1, 0x1001);
-  Request request;
-  request.number = 1;
-  request.destination_address = kBroadcast;
-  request.payload = datagram;
-  server.process(request, nullptr);
+  process_first(server, datagram);
   ASSERT_GE(observer.copies.size(), 1u);
   EXPECT_EQ(observer.copies[0].packet, datagram);
   EXPECT_TRUE(observer.copies[0].replaced);
@@ -319,11 +316,7 @@ TEST(HookArguments, ASizePastTheServersBufferIsCopiedUnderTheTrap) {
     hooks.guarded_faults = true;
   };
   const Bytes datagram = msg::discover(1, 0x1001);
-  Request request;
-  request.number = 1;
-  request.destination_address = kBroadcast;
-  request.payload = datagram;
-  server.process(request, nullptr);
+  process_first(server, datagram);
   ASSERT_GE(observer.copies.size(), 1u);
   EXPECT_FALSE(observer.copies[0].replaced);
   EXPECT_TRUE(observer.copies[0].packet_after.empty()) << "read without the trap";
