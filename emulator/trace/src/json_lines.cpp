@@ -1,8 +1,7 @@
 #include "json_lines.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -193,8 +192,9 @@ class JsonObject {
     out_.put('"');
   }
   void decimal(std::uint64_t value) {
-    const fmt::format_int text(value);
-    out_.append({text.data(), text.size()});
+    constexpr std::size_t kMaxDigits = 20;
+    char* to = out_.room(kMaxDigits);
+    out_.advance(std::to_chars(to, to + kMaxDigits, value).ptr);
   }
 
   LineCursor& out_;
