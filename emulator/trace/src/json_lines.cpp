@@ -61,15 +61,6 @@ class LineCursor {
   char* end_ = nullptr;
 };
 
-// Whether a JSON string needs nothing escaped or replaced: printable ASCII
-// without `"` and `\`, as every name the trace itself writes is.
-bool is_plain(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\';
-  });
-}
-
 class JsonObject {
  public:
   explicit JsonObject(LineCursor& out) : out_(out) { out_.put('{'); }
@@ -183,7 +174,7 @@ class JsonObject {
   }
   void quoted(std::string_view text) {
     out_.put('"');
-    if (is_plain(text)) {
+    if (is_plain_json_ascii(text)) {
       out_.append(text);
     } else {
       append_json_string(out_.synced(), text);

@@ -1,5 +1,7 @@
 #include "text_escaping.h"
 
+#include <algorithm>
+
 #include "calloutemu/utf8.h"
 
 namespace calloutemu::trace::detail {
@@ -7,6 +9,16 @@ namespace {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 constexpr char kHex[] = "0123456789abcdef";
+
+bool is_json_special(unsigned char byte) {
+  return byte == '"' || byte == '\\';
+}
+
+// Printable ASCII that `special` does not pick: written as it is.
+template <class Special>
+bool is_plain_ascii(unsigned char byte, Special special) {
+  return byte >= 0x20 && byte < 0x80 && !special(byte);
+}
 
 // Appends `text` with invalid bytes replaced; control characters and the
 // bytes `special` picks go through `escape(out, byte)`.
@@ -17,7 +29,7 @@ void append_sanitized(std::string& out, std::string_view text, Special special, 
   auto flush = [&] { out.append(text.data() + plain_from, at - plain_from); };
   while (at < text.size()) {
     const auto byte = static_cast<unsigned char>(text[at]);
-    if (byte >= 0x20 && byte < 0x80 && !special(byte)) {
+    if (is_plain_ascii(byte, special)) {
       ++at;
       continue;
     }
@@ -41,17 +53,21 @@ void append_sanitized(std::string& out, std::string_view text, Special special, 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  append_sanitized(
-      out, text, [](unsigned char byte) { return byte == '"' || byte == '\\'; },
-      [](std::string& to, unsigned char byte) {
-        if (byte == '"' || byte == '\\') {
-          to.push_back('\\');
-          to.push_back(static_cast<char>(byte));
-          return;
-        }
-        const char escaped[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
-        to.append(escaped, sizeof escaped);
-      });
+  append_sanitized(out, text, is_json_special, [](std::string& to, unsigned char byte) {
+    if (is_json_special(byte)) {
+      to.push_back('\\');
+      to.push_back(static_cast<char>(byte));
+      return;
+    }
+    const char escaped[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
+    to.append(escaped, sizeof escaped);
+  });
+}
+
+bool is_plain_json_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return is_plain_ascii(static_cast<unsigned char>(c), is_json_special);
+  });
 }
 
 void append_readable_string(std::string& out, std::string_view text) {

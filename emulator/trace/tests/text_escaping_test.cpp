@@ -29,6 +29,19 @@ std::string parse_back(std::string_view text) {
   return parsed.is_string() ? parsed.get<std::string>() : "<not a string>";
 }
 
+TEST(JsonString, PlainAsciiIsExactlyWhatComesOutUnchanged) {
+  for (const std::string_view text :
+       {"", "NewPkt", "SEND_PACKET", "a b~!#$%&'()*+,-./:;<=>?@[]^_`{|}", "\x7f"}) {
+    EXPECT_TRUE(is_plain_json_ascii(text)) << text;
+    EXPECT_EQ(json_string(text), text);
+  }
+  for (const std::string_view text :
+       {"say \"hi\"", "back\\slash", "tab\there", "\x1f", "caf\xC3\xA9", "\xFF"}) {
+    EXPECT_FALSE(is_plain_json_ascii(text)) << text;
+  }
+  EXPECT_FALSE(is_plain_json_ascii(std::string_view("nul\0", 4)));
+}
+
 TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(json_string(R"(say "hi" \ bye)"), R"(say \"hi\" \\ bye)");
   EXPECT_EQ(json_string(std::string("a\nb\tc\x01\x1f", 7)), R"(a\u000ab\u0009c\u0001\u001f)");
